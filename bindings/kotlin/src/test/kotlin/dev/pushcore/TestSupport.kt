@@ -1,0 +1,18 @@
+package dev.pushcore
+
+import java.io.File
+import java.nio.file.Files
+
+/** Paths and fixtures shared by the JVM tests. */
+object TestSupport {
+    /** The repository root, passed by Maven (see pom.xml). */
+    val repo: File = File(System.getProperty("pushcore.repo") ?: "../..").canonicalFile
+
+    /** The documented example configuration shipped in docs/. */
+    fun exampleConfigJson(): String = File(repo, "docs/example-config.json").readText()
+
+    fun exampleConfig(): PushConfig = pushConfigFromJson(exampleConfigJson())
+
+    fun tempDir(prefix: String = "pushcore-test"): File =
+        Files.createTempDirectory(prefix).toFile().apply { deleteOnExit() }
+}

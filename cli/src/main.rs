@@ -1,0 +1,45 @@
+//! `pushcore`: the command-line face of the core.
+//!
+//! Each subcommand lives in its own module and returns an exit code; this
+//! file only dispatches. Errors are printed as one JSON object on stderr
+//! (`{"error":"<code>","message":"..."}`) so scripts can branch on them.
+
+mod args;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+pushcore - PushCore's core from the command line
+
+USAGE:
+    pushcore <COMMAND> [OPTIONS]
+
+COMMANDS:
+    help        Print this help (also --help, -h)
+    version     Print the version (also --version, -V)
+
+Run `pushcore <COMMAND> --help` for a command's options.
+";
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = argv.split_first() else {
+        print!("{HELP}");
+        return ExitCode::SUCCESS;
+    };
+    let rest = rest.to_vec();
+    match command.as_str() {
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        "version" | "--version" | "-V" => {
+            println!("pushcore {}", pushcore::VERSION);
+            ExitCode::SUCCESS
+        }
+        other => {
+            let _ = rest;
+            args::usage_error(&format!("unknown command `{other}`; see `pushcore --help`"))
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! PushCore: one Rust core for the push plumbing every IM app re-implements.
+//!
+//! The crate is split into plain-Rust internal modules, one per concern, and a
+//! thin exported facade ([`PushCore`]) that the Kotlin and Swift bindings see.
+//! Internal modules never depend on UniFFI types beyond the records they
+//! share with the facade, so they can be tested with in-process fakes.
+
+uniffi::setup_scaffolding!();
+
+pub mod channel;
+pub mod config;
+pub mod error;
+mod facade;
+pub mod logging;
+
+pub use channel::PushChannel;
+pub use config::PushConfig;
+pub use error::PushError;
+pub use facade::PushCore;
+pub use logging::{LogForwarder, LogLevel, LogRecord};
+
+/// The core's version, as compiled into the library.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The version of the native library, usable before any `PushCore` exists
+/// (for instance to check that the bindings and the library match).
+#[uniffi::export]
+pub fn core_version() -> String {
+    VERSION.to_string()
+}
