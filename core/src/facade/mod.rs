@@ -1,6 +1,10 @@
 //! The exported `PushCore` object: a thin facade. Each method validates its
 //! input, delegates to an internal module and maps the internal error to
 //! [`PushError`]; no logic lives here.
+//!
+//! Each capability adds its methods in its own `#[uniffi::export] impl
+//! PushCore` block in a submodule of this one (`facade/<area>.rs`), so the
+//! struct and constructor here stay the only shared part.
 
 use crate::config::PushConfig;
 use crate::error::PushError;
