@@ -9,6 +9,7 @@ uniffi::setup_scaffolding!();
 
 pub mod channel;
 pub mod config;
+pub mod diagnostics;
 pub mod error;
 mod facade;
 pub mod logging;

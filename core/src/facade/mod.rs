@@ -11,6 +11,7 @@ use crate::error::PushError;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod diagnostics;
 mod registration;
 
 /// The app's single entry point. Create one per process, at start-up, with
