@@ -5,6 +5,7 @@
 //! (`{"error":"<code>","message":"..."}`) so scripts can branch on them.
 
 mod args;
+mod diagnose;
 
 use std::process::ExitCode;
 
@@ -15,6 +16,7 @@ USAGE:
     pushcore <COMMAND> [OPTIONS]
 
 COMMANDS:
+    diagnose    Findings and fixes for a device that gets no pushes
     help        Print this help (also --help, -h)
     version     Print the version (also --version, -V)
 
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
             print!("{HELP}");
             ExitCode::SUCCESS
         }
+        "diagnose" => diagnose::run(rest),
         "version" | "--version" | "-V" => {
             println!("pushcore {}", pushcore::VERSION);
             ExitCode::SUCCESS
