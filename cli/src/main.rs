@@ -5,6 +5,7 @@
 //! (`{"error":"<code>","message":"..."}`) so scripts can branch on them.
 
 mod args;
+mod demo;
 mod diagnose;
 
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ USAGE:
     pushcore <COMMAND> [OPTIONS]
 
 COMMANDS:
+    demo        Play the whole life of a push on simulated phones (--json: event log)
     diagnose    Findings and fixes for a device that gets no pushes
     help        Print this help (also --help, -h)
     version     Print the version (also --version, -V)
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
             print!("{HELP}");
             ExitCode::SUCCESS
         }
+        "demo" => demo::run(rest),
         "diagnose" => diagnose::run(rest),
         "version" | "--version" | "-V" => {
             println!("pushcore {}", pushcore::VERSION);
