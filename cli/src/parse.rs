@@ -144,7 +144,7 @@ fn run_lines(reader: Box<dyn Read>, allow_list: &[AllowedUrl]) -> io::Result<()>
         if reader.read_until(b'\n', &mut line)? == 0 {
             break;
         }
-        match payload::parse_click_json(line.trim_ascii()) {
+        match payload::parse_click_json_without_extras(line.trim_ascii()) {
             Ok(n) => write_output(&mut out, &n, allow_list)?,
             Err(e) => write_error(&mut out, &e)?,
         }

@@ -165,8 +165,10 @@ impl ImExt {
             .and_then(|v| object_or_json_text(v, "timPushFeatures").ok())
             .map(|mut f| TimPushFeatures {
                 // Only informative for a tap: a malformed value is ignored.
-                fcm_push_type: take_uint(&mut f, "fcmPushType").ok().flatten(),
-                fcm_notification_type: take_uint(&mut f, "fcmNotificationType").ok().flatten(),
+                fcm_push_type: uint(f.remove("fcmPushType"), "fcmPushType").ok().flatten(),
+                fcm_notification_type: uint(f.remove("fcmNotificationType"), "fcmNotificationType")
+                    .ok()
+                    .flatten(),
             });
         Ok(ImExt {
             entity,
@@ -176,15 +178,51 @@ impl ImExt {
     }
 }
 
+/// The entity's fields as delivered, before their types are checked. One
+/// pass over the map: a tap parser runs on every click and in bulk on logs.
+#[derive(Default)]
+struct RawEntity {
+    version: Option<Value>,
+    chat_type: Option<Value>,
+    action: Option<Value>,
+    sender: Option<Value>,
+    nickname: Option<Value>,
+    face_url: Option<Value>,
+    content: Option<Value>,
+    send_time: Option<Value>,
+    custom_data: Option<Value>,
+    msg_id: Option<Value>,
+    message_id: Option<Value>,
+}
+
 impl ImEntity {
-    fn read(mut m: Map<String, Value>) -> Result<ImEntity, PushError> {
-        let chat_code = take_uint(&mut m, "chatType")?
+    fn read(m: Map<String, Value>) -> Result<ImEntity, PushError> {
+        let mut raw = RawEntity::default();
+        for (key, value) in m {
+            let slot = match key.as_str() {
+                "version" => &mut raw.version,
+                "chatType" => &mut raw.chat_type,
+                "action" => &mut raw.action,
+                "sender" => &mut raw.sender,
+                "nickname" => &mut raw.nickname,
+                "faceUrl" => &mut raw.face_url,
+                "content" => &mut raw.content,
+                "sendTime" => &mut raw.send_time,
+                "customData" => &mut raw.custom_data,
+                "msgID" => &mut raw.msg_id,
+                "messageId" => &mut raw.message_id,
+                // Unknown fields (a newer version's) are ignored.
+                _ => continue,
+            };
+            *slot = Some(value);
+        }
+        let chat_code = uint(raw.chat_type, "chatType")?
             .ok_or_else(|| invalid_ext("entity has no `chatType`"))?;
         let chat_type =
             ChatType::from_code(chat_code).ok_or_else(|| PushError::UnsupportedPayload {
                 reason: format!("entity.chatType {chat_code} is neither 1 (c2c) nor 2 (group)"),
             })?;
-        let sender = match m.remove("sender") {
+        let sender = match raw.sender {
             Some(Value::String(s)) if !s.is_empty() => s,
             Some(Value::Number(n)) => n.to_string(),
             Some(Value::String(_)) | None | Some(Value::Null) => {
@@ -192,23 +230,23 @@ impl ImEntity {
             }
             Some(other) => return Err(wrong_type("sender", "a string", &other)),
         };
-        let version = small_uint(&mut m, "version")?.unwrap_or(KNOWN_ENTITY_VERSION);
-        let action = small_uint(&mut m, "action")?
+        let version = small_uint(raw.version, "version")?.unwrap_or(KNOWN_ENTITY_VERSION);
+        let action = small_uint(raw.action, "action")?
             .map_or(NotificationAction::Chat, NotificationAction::from_code);
-        let message_id = match take_id(&mut m, "msgID")? {
+        let message_id = match id(raw.msg_id, "msgID")? {
             Some(id) => Some(id),
-            None => take_id(&mut m, "messageId")?,
+            None => id(raw.message_id, "messageId")?,
         };
         Ok(ImEntity {
             version,
             chat_type,
             action,
             sender,
-            nickname: take_string(&mut m, "nickname")?,
-            face_url: take_string(&mut m, "faceUrl")?,
-            content: take_string(&mut m, "content")?,
-            send_time: take_uint(&mut m, "sendTime")?.unwrap_or(0),
-            custom_data: take_custom_data(&mut m)?,
+            nickname: string(raw.nickname, "nickname")?,
+            face_url: string(raw.face_url, "faceUrl")?,
+            content: string(raw.content, "content")?,
+            send_time: uint(raw.send_time, "sendTime")?.unwrap_or(0),
+            custom_data: custom_data(raw.custom_data)?,
             message_id,
         })
     }
@@ -262,8 +300,8 @@ pub(crate) fn object_or_json_text(v: Value, what: &str) -> Result<Map<String, Va
 
 /// A non-negative integer, also accepted as a numeric string or an integral
 /// float (some writers go through doubles).
-fn take_uint(m: &mut Map<String, Value>, field: &str) -> Result<Option<u64>, PushError> {
-    let parsed = match m.remove(field) {
+fn uint(value: Option<Value>, field: &str) -> Result<Option<u64>, PushError> {
+    let parsed = match value {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::Number(n)) => n.as_u64().or_else(|| {
             n.as_f64()
@@ -278,8 +316,8 @@ fn take_uint(m: &mut Map<String, Value>, field: &str) -> Result<Option<u64>, Pus
         .ok_or_else(|| invalid_ext(format!("entity.{field} must be a non-negative integer")))
 }
 
-fn small_uint(m: &mut Map<String, Value>, field: &str) -> Result<Option<u32>, PushError> {
-    match take_uint(m, field)? {
+fn small_uint(value: Option<Value>, field: &str) -> Result<Option<u32>, PushError> {
+    match uint(value, field)? {
         None => Ok(None),
         Some(n) => u32::try_from(n)
             .map(Some)
@@ -287,16 +325,16 @@ fn small_uint(m: &mut Map<String, Value>, field: &str) -> Result<Option<u32>, Pu
     }
 }
 
-fn take_string(m: &mut Map<String, Value>, field: &str) -> Result<Option<String>, PushError> {
-    match m.remove(field) {
+fn string(value: Option<Value>, field: &str) -> Result<Option<String>, PushError> {
+    match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
         Some(other) => Err(wrong_type(field, "a string", &other)),
     }
 }
 
-fn take_id(m: &mut Map<String, Value>, field: &str) -> Result<Option<String>, PushError> {
-    match m.remove(field) {
+fn id(value: Option<Value>, field: &str) -> Result<Option<String>, PushError> {
+    match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -308,8 +346,8 @@ fn take_id(m: &mut Map<String, Value>, field: &str) -> Result<Option<String>, Pu
 /// `customData`: bytes. Android writes a number array; iOS writes `Data`,
 /// which JSON encoders render as base64. A string that is not base64 is
 /// taken as its UTF-8 bytes rather than dropping the click.
-fn take_custom_data(m: &mut Map<String, Value>) -> Result<Option<Vec<u8>>, PushError> {
-    match m.remove("customData") {
+fn custom_data(value: Option<Value>) -> Result<Option<Vec<u8>>, PushError> {
+    match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(items)) => items
             .iter()

@@ -24,6 +24,13 @@ pub fn check_size(len: usize) -> Result<(), PushError> {
 /// strings are skipped, so for valid JSON the count is exact; for invalid
 /// JSON the parser that runs next reports the real problem.
 pub fn check_depth(json: &[u8]) -> Result<(), PushError> {
+    // Fast path: with at most MAX_DEPTH opening brackets anywhere (strings
+    // included) the nesting cannot be deeper. This count vectorizes; the
+    // exact scan below does not, and typical payloads have a dozen brackets.
+    let openings = json.iter().filter(|&&b| b == b'{' || b == b'[').count();
+    if openings <= MAX_DEPTH {
+        return Ok(());
+    }
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;

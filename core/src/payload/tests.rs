@@ -604,3 +604,15 @@ proptest! {
         let _ = parse_click_json(&bytes);
     }
 }
+
+#[test]
+fn the_bulk_variant_differs_only_by_leaving_extras_empty() {
+    for (name, input, _) in fixtures() {
+        let text = input.to_string();
+        let mut full = parse_click_json(text.as_bytes()).unwrap();
+        let bulk = parse_click_json_without_extras(text.as_bytes()).unwrap();
+        assert!(bulk.extras.is_empty(), "{name}");
+        full.extras.clear();
+        assert_eq!(full, bulk, "{name}");
+    }
+}
