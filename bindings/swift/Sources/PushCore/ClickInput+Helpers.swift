@@ -8,17 +8,13 @@ import Foundation
 extension ClickInput {
     /// An iOS tap, from the notification's `userInfo`
     /// (`response.notification.request.content.userInfo`).
-    public static func ios(userInfo: [AnyHashable: Any]) throws -> ClickInput {
+    /// (Already JSON text? Use the generated `.ios(userInfoJson:)` case.)
+    public static func fromIOS(userInfo: [AnyHashable: Any]) throws -> ClickInput {
         .ios(userInfoJson: try ClickInputJSON.encode(userInfo))
     }
 
-    /// An iOS tap whose `userInfo` is already JSON text.
-    public static func ios(userInfoJSON: String) -> ClickInput {
-        .ios(userInfoJson: userInfoJSON)
-    }
-
     /// An Android-shaped tap (for tooling and tests on Apple platforms).
-    public static func android(
+    public static func fromAndroid(
         extras: [String: Any],
         dataUri: String? = nil,
         channelHint: PushChannel? = nil
