@@ -12,8 +12,11 @@
 
 use crate::error::PushError;
 use crate::payload::limits;
-use serde::{Serialize, Serializer};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
+use std::fmt;
 
 /// The newest `entity.version` this core knows.
 pub const KNOWN_ENTITY_VERSION: u32 = 1;
@@ -155,13 +158,37 @@ impl ImExt {
 
     /// Reads `ext` delivered as a JSON string or as an already-decoded object.
     pub fn read(ext: Value) -> Result<ImExt, PushError> {
-        let mut doc = object_or_json_text(ext, "ext")?;
-        let entity = match doc.remove("entity") {
-            None | Some(Value::Null) => return Err(invalid_ext("ext has no `entity`")),
-            Some(v) => ImEntity::read(object_or_json_text(v, "entity")?)?,
+        let doc: ExtDoc = match ext {
+            Value::String(text) => {
+                limits::check_depth(text.as_bytes())?;
+                serde_json::from_str(&text)
+                    .map_err(|e| invalid_ext(format!("ext is not a JSON object: {e}")))?
+            }
+            obj @ Value::Object(_) => serde_json::from_value(obj)
+                .map_err(|e| invalid_ext(format!("ext is not usable: {e}")))?,
+            other => {
+                return Err(invalid_ext(format!(
+                    "ext must be a JSON object or a JSON string, got {}",
+                    kind(&other)
+                )))
+            }
+        };
+        let raw = match doc.entity {
+            None => return Err(invalid_ext("ext has no `entity`")),
+            Some(EntityField::Fields(raw)) => *raw,
+            Some(EntityField::Text(text)) => {
+                limits::check_depth(text.as_bytes())?;
+                serde_json::from_str(&text)
+                    .map_err(|e| invalid_ext(format!("entity is not a JSON object: {e}")))?
+            }
+            Some(EntityField::Other(kind)) => {
+                return Err(invalid_ext(format!(
+                    "entity must be a JSON object or a JSON string, got {kind}"
+                )))
+            }
         };
         let features = doc
-            .remove("timPushFeatures")
+            .features
             .and_then(|v| object_or_json_text(v, "timPushFeatures").ok())
             .map(|mut f| TimPushFeatures {
                 // Only informative for a tap: a malformed value is ignored.
@@ -171,51 +198,124 @@ impl ImExt {
                     .flatten(),
             });
         Ok(ImExt {
-            entity,
+            entity: ImEntity::from_raw(raw)?,
             features,
-            app_keys: doc,
+            app_keys: doc.rest,
         })
     }
 }
 
-/// The entity's fields as delivered, before their types are checked. One
-/// pass over the map: a tap parser runs on every click and in bulk on logs.
-#[derive(Default)]
+/// `ext` as read in one pass: `entity` goes straight into [`RawEntity`]
+/// without an intermediate map, which is most of a tap parse's work.
+struct ExtDoc {
+    entity: Option<EntityField>,
+    features: Option<Value>,
+    rest: Map<String, Value>,
+}
+
+/// `entity` as delivered: an object, or JSON text (OPPO), or something wrong.
+enum EntityField {
+    Fields(Box<RawEntity>),
+    Text(String),
+    Other(&'static str),
+}
+
+impl<'de> Deserialize<'de> for ExtDoc {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct DocVisitor;
+        impl<'de> Visitor<'de> for DocVisitor {
+            type Value = ExtDoc;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ExtDoc, A::Error> {
+                let mut doc = ExtDoc {
+                    entity: None,
+                    features: None,
+                    rest: Map::new(),
+                };
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "entity" => doc.entity = map.next_value::<Option<EntityField>>()?,
+                        "timPushFeatures" => doc.features = Some(map.next_value()?),
+                        _ => {
+                            let value: Value = map.next_value()?;
+                            doc.rest.insert(key, value);
+                        }
+                    }
+                }
+                Ok(doc)
+            }
+        }
+        d.deserialize_map(DocVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for EntityField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FieldVisitor;
+        impl<'de> Visitor<'de> for FieldVisitor {
+            type Value = EntityField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object or a JSON string")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<EntityField, A::Error> {
+                RawEntity::deserialize(MapAccessDeserializer::new(map))
+                    .map(|raw| EntityField::Fields(Box::new(raw)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<EntityField, E> {
+                Ok(EntityField::Text(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<EntityField, E> {
+                Ok(EntityField::Text(v))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<EntityField, E> {
+                Ok(EntityField::Other("a boolean"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<EntityField, E> {
+                Ok(EntityField::Other("a number"))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<EntityField, E> {
+                Ok(EntityField::Other("a number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<EntityField, E> {
+                Ok(EntityField::Other("a number"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<EntityField, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(EntityField::Other("an array"))
+            }
+        }
+        d.deserialize_any(FieldVisitor)
+    }
+}
+
+/// The entity's fields as delivered, before their types are checked (that
+/// happens in [`ImEntity::from_raw`], with this module's error messages).
+/// Unknown fields, such as a newer version's, are skipped.
+#[derive(Default, Deserialize)]
 struct RawEntity {
     version: Option<Value>,
+    #[serde(rename = "chatType")]
     chat_type: Option<Value>,
     action: Option<Value>,
     sender: Option<Value>,
     nickname: Option<Value>,
+    #[serde(rename = "faceUrl")]
     face_url: Option<Value>,
     content: Option<Value>,
+    #[serde(rename = "sendTime")]
     send_time: Option<Value>,
+    #[serde(rename = "customData")]
     custom_data: Option<Value>,
+    #[serde(rename = "msgID")]
     msg_id: Option<Value>,
+    #[serde(rename = "messageId")]
     message_id: Option<Value>,
 }
 
 impl ImEntity {
-    fn read(m: Map<String, Value>) -> Result<ImEntity, PushError> {
-        let mut raw = RawEntity::default();
-        for (key, value) in m {
-            let slot = match key.as_str() {
-                "version" => &mut raw.version,
-                "chatType" => &mut raw.chat_type,
-                "action" => &mut raw.action,
-                "sender" => &mut raw.sender,
-                "nickname" => &mut raw.nickname,
-                "faceUrl" => &mut raw.face_url,
-                "content" => &mut raw.content,
-                "sendTime" => &mut raw.send_time,
-                "customData" => &mut raw.custom_data,
-                "msgID" => &mut raw.msg_id,
-                "messageId" => &mut raw.message_id,
-                // Unknown fields (a newer version's) are ignored.
-                _ => continue,
-            };
-            *slot = Some(value);
-        }
+    fn from_raw(raw: RawEntity) -> Result<ImEntity, PushError> {
         let chat_code = uint(raw.chat_type, "chatType")?
             .ok_or_else(|| invalid_ext("entity has no `chatType`"))?;
         let chat_type =
