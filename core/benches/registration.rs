@@ -13,8 +13,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 fn config() -> PushConfig {
-    PushConfig::from_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json"))
-        .expect("example config")
+    PushConfig::from_file(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json"),
+    )
+    .expect("example config")
 }
 
 fn fakes() -> (Arc<SimulatedPlatform>, Arc<SimulatedBackend>) {
