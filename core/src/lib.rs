@@ -14,6 +14,7 @@ pub mod error;
 mod facade;
 pub mod logging;
 pub mod payload;
+pub mod registration;
 pub mod routing;
 
 pub use channel::PushChannel;

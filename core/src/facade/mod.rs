@@ -13,12 +13,16 @@ use crate::error::PushError;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+mod registration;
+
 /// The app's single entry point. Create one per process, at start-up, with
 /// the app's configuration and a private directory for the core's files.
 #[derive(uniffi::Object)]
 pub struct PushCore {
     config: PushConfig,
     storage_dir: PathBuf,
+    /// Started by `start_registration`; until then the core has no thread.
+    registration: registration::Slot,
 }
 
 #[uniffi::export]
@@ -33,6 +37,7 @@ impl PushCore {
         Ok(Arc::new(PushCore {
             config,
             storage_dir,
+            registration: Default::default(),
         }))
     }
 
