@@ -7,6 +7,7 @@
 mod args;
 mod demo;
 mod diagnose;
+mod parse;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,7 @@ COMMANDS:
     demo        Play the whole life of a push on simulated phones (--json: event log)
     diagnose    Findings and fixes for a device that gets no pushes
     help        Print this help (also --help, -h)
+    parse       Normalize what a notification tap delivered, and route it
     version     Print the version (also --version, -V)
 
 Run `pushcore <COMMAND> --help` for a command's options.
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
         }
         "demo" => demo::run(rest),
         "diagnose" => diagnose::run(rest),
+        "parse" => parse::run(rest),
         "version" | "--version" | "-V" => {
             println!("pushcore {}", pushcore::VERSION);
             ExitCode::SUCCESS

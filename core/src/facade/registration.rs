@@ -143,3 +143,94 @@ impl PushCore {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::PushConfig;
+    use crate::registration::sim::{SimLog, SimulatedBackend, SimulatedPlatform};
+    use crate::registration::{DeviceInfo, RegistrationPhase};
+
+    fn example() -> PushConfig {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
+        PushConfig::from_file(&path).unwrap()
+    }
+
+    fn start(core: &PushCore) -> Arc<SimulatedBackend> {
+        let log = SimLog::default();
+        let platform = Arc::new(SimulatedPlatform::new(
+            DeviceInfo::android("vivo", "vivo"),
+            log.clone(),
+        ));
+        let backend = Arc::new(SimulatedBackend::new(log));
+        backend.set_session(Some("alice".into()));
+        core.start_registration(platform, backend.clone(), None)
+            .unwrap();
+        backend
+    }
+
+    fn settle(core: &PushCore) -> RegistrationState {
+        let waiter = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        waiter.block_on(core.wait_until_settled(10_000)).unwrap()
+    }
+
+    #[test]
+    fn a_restarted_core_does_not_report_an_unchanged_token_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().display().to_string();
+        let reports = |backend: &SimulatedBackend| backend.current().map(|r| r.token);
+        {
+            let core = PushCore::new(example(), path.clone()).unwrap();
+            let backend = start(&core);
+            core.login("alice".into()).unwrap();
+            assert_eq!(settle(&core).phase, RegistrationPhase::Registered);
+            assert!(reports(&backend).is_some());
+        }
+        assert!(dir.path().join("pushcore.db").is_file());
+        let core = PushCore::new(example(), path).unwrap();
+        let backend = start(&core);
+        core.login("alice".into()).unwrap();
+        let state = settle(&core);
+        assert_eq!(state.phase, RegistrationPhase::Registered);
+        assert_eq!(state.channel, Some(crate::PushChannel::Vivo));
+        assert_eq!(reports(&backend), None, "reported again after restart");
+    }
+
+    #[test]
+    fn an_unusable_database_falls_back_to_memory_and_still_registers() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("pushcore.db")).unwrap();
+        let core = PushCore::new(example(), dir.path().display().to_string()).unwrap();
+        let backend = start(&core);
+        core.login("alice".into()).unwrap();
+        assert_eq!(settle(&core).phase, RegistrationPhase::Registered);
+        assert!(backend.current().is_some());
+    }
+
+    #[test]
+    fn waiting_times_out_with_a_typed_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = PushCore::new(example(), dir.path().display().to_string()).unwrap();
+        let backend = start(&core);
+        backend.set_default(crate::registration::sim::SimCall::hang());
+        core.login("alice".into()).unwrap();
+        let waiter = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let err = waiter.block_on(core.wait_until_settled(50)).unwrap_err();
+        assert_eq!(err.code(), "timeout");
+        assert_eq!(
+            core.registration_state().phase,
+            RegistrationPhase::Reporting
+        );
+        assert_eq!(
+            core.on_new_token(crate::PushChannel::Vivo, "".into())
+                .unwrap_err()
+                .code(),
+            "invalid_input"
+        );
+    }
+}

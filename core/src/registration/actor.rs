@@ -508,6 +508,15 @@ impl Actor {
             }
             Outcome::Token(result) => {
                 self.in_flight = None;
+                let result = result.and_then(|token| {
+                    if token.trim().is_empty() {
+                        Err(PushError::Platform {
+                            reason: "request_token returned an empty token".into(),
+                        })
+                    } else {
+                        Ok(token)
+                    }
+                });
                 match result {
                     Ok(token) => {
                         log::info!(target: LOG, "token {}", redact(&token));

@@ -748,3 +748,68 @@ fn check(h: &Harness, store: &MemoryStore, seed: u64, trace: &[u64]) {
         assert_eq!(store.snapshot(), None, "seed {seed}");
     }
 }
+
+struct PanickingListener;
+
+impl PushListener for PanickingListener {
+    fn on_state_changed(&self, _: RegistrationState) {
+        panic!("listener bug");
+    }
+    fn on_error(&self, _: RegistrationError) {
+        panic!("listener bug");
+    }
+}
+
+/// A platform whose vendor SDK hands out an empty token.
+struct EmptyTokenPlatform;
+
+#[async_trait::async_trait]
+impl super::traits::PushPlatform for EmptyTokenPlatform {
+    fn device_info(&self) -> Result<DeviceInfo, crate::error::PushError> {
+        Ok(xiaomi())
+    }
+    async fn request_token(
+        &self,
+        _: PushChannel,
+        _: crate::config::VendorCredentials,
+    ) -> Result<String, crate::error::PushError> {
+        Ok("  ".into())
+    }
+    async fn unregister(&self, _: PushChannel) -> Result<(), crate::error::PushError> {
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_panicking_listener_does_not_stop_registration_and_empty_tokens_are_failures() {
+    let backend = Arc::new(SimulatedBackend::new(SimLog::default()));
+    backend.set_session(Some("alice".into()));
+    let mut cfg = config();
+    cfg.retry.max_attempts = 2;
+    let (actor, tx, mut state) = Actor::new(Deps {
+        config: cfg,
+        platform: Arc::new(EmptyTokenPlatform),
+        reporter: backend.clone(),
+        listener: Some(Arc::new(PanickingListener)),
+        store: Box::new(MemoryStore::default()),
+        jitter: Jitter::seeded(3),
+    });
+    let task = tokio::spawn(actor.run());
+    tx.send(Command::Login {
+        user_id: "alice".into(),
+        session: 1,
+    })
+    .unwrap();
+    let settled = state
+        .wait_for(|s| s.session >= 1 && s.is_settled())
+        .await
+        .unwrap()
+        .clone();
+    assert_eq!(settled.phase, P::Failed);
+    let error = settled.last_error.unwrap();
+    assert_eq!((error.code.as_str(), error.attempt), ("platform", 2));
+    assert!(error.message.contains("empty token"), "{}", error.message);
+    assert!(backend.current().is_none());
+    tx.send(Command::Shutdown).unwrap();
+    task.await.unwrap();
+}
