@@ -5,21 +5,20 @@
 //! the command exits non-zero at the first surprise, so the demo doubles as
 //! the project's end-to-end smoke test.
 
+mod session;
+mod support;
+
 use crate::args::{self, Args};
 use pushcore::diagnostics::{diagnose_device, render_text, Severity};
-use pushcore::logging::redact;
 use pushcore::registration::select::choose_push_channel;
-use pushcore::registration::sim::{SimEvent, SimLog, SimulatedBackend, SimulatedPlatform};
-use pushcore::registration::{DeviceInfo, LogoutReason, RegistrationPhase, RegistrationState};
+use pushcore::registration::DeviceInfo;
 use pushcore::{PushChannel, PushConfig, PushCore};
-use serde_json::{json, Value};
-use std::future::Future;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use serde_json::json;
+use session::Session;
+use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
-use std::time::{Duration, Instant};
+use std::time::Instant;
+use support::{core_err, expect, Out, Step, StoreDir};
 
 const HELP: &str = "\
 pushcore demo - the whole life of a push, simulated on this machine
@@ -84,10 +83,6 @@ const SAMPLE_DEVICES: [(&str, &str, PushChannel); 8] = [
 /// The phone the session, the message and the tap are played on.
 const MAIN_DEVICE: usize = 0;
 const USER: &str = "alice";
-/// Deadline for registration to settle; the simulation answers at once.
-const SETTLE_MS: u64 = 5_000;
-/// How long a late token is given to (wrongly) reach the backend.
-const LATE_TOKEN_GRACE: Duration = Duration::from_millis(200);
 
 pub fn run(args: Vec<String>) -> ExitCode {
     let mut args = Args::new(args);
@@ -131,117 +126,6 @@ pub fn run(args: Vec<String>) -> ExitCode {
         }
     }
 }
-
-/// The store directory: the caller's, or a fresh temporary one removed on
-/// drop.
-struct StoreDir {
-    path: PathBuf,
-    remove: bool,
-}
-
-impl StoreDir {
-    fn new(dir: Option<String>) -> Result<StoreDir, String> {
-        if let Some(dir) = dir {
-            return Ok(StoreDir {
-                path: PathBuf::from(dir),
-                remove: false,
-            });
-        }
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let path =
-            std::env::temp_dir().join(format!("pushcore-demo-{}-{nanos:09}", std::process::id()));
-        // `create_dir`, not `create_dir_all`: the directory must be new.
-        std::fs::create_dir(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-        Ok(StoreDir { path, remove: true })
-    }
-
-    fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for StoreDir {
-    fn drop(&mut self) {
-        if self.remove {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
-    }
-}
-
-/// Human text or JSON event lines.
-struct Out {
-    json: bool,
-    events: usize,
-}
-
-impl Out {
-    /// A line for people only.
-    fn say(&self, line: &str) {
-        if !self.json {
-            print_line(line);
-        }
-    }
-
-    /// An event: a JSON line, or `human` for people.
-    fn event(&mut self, name: &str, fields: Value, human: &str) {
-        self.events += 1;
-        if self.json {
-            // `event` first, for people reading the log with their eyes.
-            let fields = fields.to_string();
-            let rest = fields.strip_prefix('{').unwrap_or("}");
-            let separator = if rest == "}" { "" } else { "," };
-            print_line(&format!("{{\"event\":{}{separator}{rest}", json!(name)));
-        } else {
-            print_line(&format!("   {human}"));
-        }
-    }
-}
-
-/// Prints and flushes a line; a closed stdout (`pushcore demo | head`)
-/// must not turn into a panic.
-fn print_line(line: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{line}").and_then(|()| stdout.flush());
-}
-
-type Step<T = ()> = Result<T, String>;
-
-fn expect(condition: bool, what: impl FnOnce() -> String) -> Step {
-    if condition {
-        Ok(())
-    } else {
-        Err(what())
-    }
-}
-
-fn core_err(step: &str) -> impl Fn(pushcore::PushError) -> String + '_ {
-    move |e| format!("{step}: {} ({})", e.message(), e.code())
-}
-
-/// Runs a future to completion on this thread. The core's async calls do
-/// their work on the core's own thread, so the CLI needs no runtime of its
-/// own, only something to wait with.
-fn block_on<F: Future>(future: F) -> F::Output {
-    struct Unpark(std::thread::Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = std::pin::pin!(future);
-    loop {
-        match future.as_mut().poll(&mut cx) {
-            Poll::Ready(value) => return value,
-            Poll::Pending => std::thread::park(),
-        }
-    }
-}
-
 fn play(out: &mut Out, dir: &Path) -> Step {
     out.say("PushCore demo: the life of a push, simulated on this machine");
     out.say(&format!("store: {} (SQLite)", dir.display()));
@@ -293,165 +177,6 @@ fn choose_channels(out: &mut Out, config: &PushConfig) -> Step<Vec<(&'static str
         devices.push((name, device));
     }
     Ok(devices)
-}
-
-/// A phone with the app on it: the core plus the simulated vendor SDK and
-/// IM backend, sharing one event log.
-struct Session<'a> {
-    core: &'a PushCore,
-    platform: Arc<SimulatedPlatform>,
-    backend: Arc<SimulatedBackend>,
-    log: SimLog,
-    channel: PushChannel,
-}
-
-impl<'a> Session<'a> {
-    fn start(core: &'a PushCore, device: DeviceInfo) -> Step<Session<'a>> {
-        let log = SimLog::default();
-        let platform = Arc::new(SimulatedPlatform::new(device, log.clone()));
-        let backend = Arc::new(SimulatedBackend::new(log.clone()));
-        core.start_registration(platform.clone(), backend.clone(), None)
-            .map_err(core_err("starting registration"))?;
-        Ok(Session {
-            core,
-            platform,
-            backend,
-            log,
-            channel: SAMPLE_DEVICES[MAIN_DEVICE].2,
-        })
-    }
-
-    fn settle(&self, step: &str) -> Step<RegistrationState> {
-        block_on(self.core.wait_until_settled(SETTLE_MS)).map_err(core_err(step))
-    }
-
-    fn violations(&self) -> Step {
-        let violations = self.log.violations();
-        expect(violations.is_empty(), || {
-            format!("the backend saw broken invariants: {violations:?}")
-        })
-    }
-
-    fn log_in(&self, out: &mut Out) -> Step {
-        out.say(&format!(
-            "\n2. {USER} logs in on the {} phone",
-            SAMPLE_DEVICES[MAIN_DEVICE].0
-        ));
-        // The IM SDK's login succeeded; the app forwards it to the core.
-        self.backend.set_session(Some(USER.into()));
-        self.core
-            .login(USER.into())
-            .map_err(core_err("logging in"))?;
-        out.event(
-            "logged_in",
-            json!({ "user": redact(USER).to_string() }),
-            &format!("logged in as {}", redact(USER)),
-        );
-        let state = self.settle("waiting for registration")?;
-        expect(state.phase == RegistrationPhase::Registered, || {
-            format!("registration should be done, got {state:?}")
-        })?;
-        expect(state.channel == Some(self.channel), || {
-            format!(
-                "registered on {:?}, expected {}",
-                state.channel, self.channel
-            )
-        })?;
-
-        let issued: Vec<String> = self
-            .log
-            .events()
-            .into_iter()
-            .filter_map(|e| match e {
-                SimEvent::TokenIssued(_, token) => Some(token),
-                _ => None,
-            })
-            .collect();
-        expect(issued.len() == 1, || {
-            format!("expected one token from the vendor, got {}", issued.len())
-        })?;
-        let token = &issued[0];
-        out.event(
-            "token_received",
-            json!({ "channel": self.channel.as_str(), "token": redact(token).to_string() }),
-            &format!("token received from {}: {}", self.channel, redact(token)),
-        );
-
-        let reported = self.backend.current();
-        let report_count = self.log.count(|e| matches!(e, SimEvent::Reported(_)));
-        let Some(report) = reported.filter(|r| &r.token == token && report_count == 1) else {
-            return Err(format!(
-                "the token should be reported once for {USER}, got {report_count} reports"
-            ));
-        };
-        out.event(
-            "token_reported",
-            json!({
-                "channel": report.channel.as_str(),
-                "vendor_id": report.vendor_id,
-                "business_id": report.business_id,
-                "token": redact(&report.token).to_string(),
-            }),
-            &format!(
-                "token reported to the IM backend: {} (vendor id {}), business id {}",
-                report.channel,
-                report.vendor_id.unwrap_or_default(),
-                report.business_id
-            ),
-        );
-        self.violations()
-    }
-
-    fn log_out_and_ignore_late_token(&self, out: &mut Out) -> Step {
-        out.say("\n5. Logout, then a late token refresh");
-        self.core
-            .logout(LogoutReason::Proactive)
-            .map_err(core_err("logging out"))?;
-        let state = self.settle("waiting for the logout")?;
-        let cleared = self.log.count(|e| matches!(e, SimEvent::Cleared { .. }));
-        expect(
-            state.phase == RegistrationPhase::LoggedOut && cleared == 1,
-            || format!("logout should clear the token once: {state:?}, {cleared} clears"),
-        )?;
-        // The push token is cleared; now the IM SDK ends its session.
-        self.backend.set_session(None);
-        out.event(
-            "logged_out",
-            json!({ "reason": "proactive", "token_cleared": true }),
-            "logged out (proactive): the token was cleared at the backend first",
-        );
-
-        let reports_before = self.log.count(|e| matches!(e, SimEvent::ReportStarted(_)));
-        let late = self.platform.rotate_token(self.channel);
-        self.core
-            .on_new_token(self.channel, late.clone())
-            .map_err(core_err("delivering the late token"))?;
-        std::thread::sleep(LATE_TOKEN_GRACE);
-        let reports_after = self.log.count(|e| matches!(e, SimEvent::ReportStarted(_)));
-        let state = self.core.registration_state();
-        expect(
-            reports_after == reports_before && state.phase == RegistrationPhase::LoggedOut,
-            || format!("a token after logout must not be reported: {state:?}"),
-        )?;
-        expect(self.backend.current().is_none(), || {
-            "the backend still holds a token after logout".into()
-        })?;
-        out.event(
-            "token_ignored",
-            json!({
-                "channel": self.channel.as_str(),
-                "token": redact(&late).to_string(),
-                "reason": "logged out",
-            }),
-            &format!(
-                "late {} token {} after logout: not reported (waited {} ms)",
-                self.channel,
-                redact(&late),
-                LATE_TOKEN_GRACE.as_millis()
-            ),
-        );
-        self.violations()
-    }
 }
 
 fn diagnose_misconfigured_oppo(out: &mut Out, config: &PushConfig) -> Step {
