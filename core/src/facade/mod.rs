@@ -6,8 +6,12 @@
 //! PushCore` block in a submodule of this one (`facade/<area>.rs`), so the
 //! struct and constructor here stay the only shared part.
 
+mod dedup;
+
 use crate::config::PushConfig;
 use crate::error::PushError;
+use crate::store::dedup::Dedup;
+use crate::store::{db, Store, SystemClock};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -17,6 +21,9 @@ use std::sync::Arc;
 pub struct PushCore {
     config: PushConfig,
     storage_dir: PathBuf,
+    /// Opens `<storage_dir>/pushcore.db` on first use, so a read-only or
+    /// full disk fails only the stateful calls, never construction.
+    dedup: Dedup,
 }
 
 #[uniffi::export]
@@ -27,10 +34,16 @@ impl PushCore {
     pub fn new(config: PushConfig, storage_dir: String) -> Result<Arc<Self>, PushError> {
         config.validate()?;
         let storage_dir = prepare_storage_dir(&storage_dir)?;
+        let store = Arc::new(Store::new(
+            storage_dir.join(db::DB_FILE_NAME),
+            Arc::new(SystemClock),
+        ));
+        let dedup = Dedup::new(store, config.dedup.clone());
         log::info!(target: "pushcore", "PushCore {} ready", crate::VERSION);
         Ok(Arc::new(PushCore {
             config,
             storage_dir,
+            dedup,
         }))
     }
 

@@ -24,7 +24,11 @@ use crate::channel::PushChannel;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MessageFields {
     pub im_message_id: Option<String>,
-    pub vendor_message_id: Option<(PushChannel, String)>,
+    /// The vendor's id for this delivery (e.g. MiPush `messageId`, FCM
+    /// `google.message_id`); unique only within its channel.
+    pub vendor_message_id: Option<String>,
+    /// The channel that delivered it, which scopes `vendor_message_id`.
+    pub channel: Option<PushChannel>,
     /// Sender user id (for groups, the group id as in `ext`).
     pub sender: String,
     /// 1 = one-to-one, 2 = group, 0 when unknown.
@@ -43,10 +47,11 @@ pub fn derive_key(fields: &MessageFields) -> String {
     if let Some(id) = non_blank(fields.im_message_id.as_deref()) {
         return format!("im:{id}");
     }
-    if let Some((channel, id)) = &fields.vendor_message_id {
-        if let Some(id) = non_blank(Some(id)) {
-            return format!("vendor:{channel}:{id}");
-        }
+    if let Some(id) = non_blank(fields.vendor_message_id.as_deref()) {
+        return match fields.channel {
+            Some(channel) => format!("vendor:{channel}:{id}"),
+            None => format!("vendor:unknown:{id}"),
+        };
     }
     format!("{DIGEST_PREFIX}{:016x}", digest(fields))
 }
@@ -134,13 +139,15 @@ mod tests {
     #[test]
     fn ids_win_in_order_and_are_namespaced() {
         let mut fields = text("alice", "hi", 0);
-        fields.vendor_message_id = Some((PushChannel::Xiaomi, "sdm123".into()));
+        fields.vendor_message_id = Some("sdm123".into());
+        assert_eq!(derive_key(&fields), "vendor:unknown:sdm123");
+        fields.channel = Some(PushChannel::Xiaomi);
         assert_eq!(derive_key(&fields), "vendor:xiaomi:sdm123");
         fields.im_message_id = Some("144115".into());
         assert_eq!(derive_key(&fields), "im:144115");
         fields.im_message_id = Some("  ".into());
         assert_eq!(derive_key(&fields), "vendor:xiaomi:sdm123");
-        fields.vendor_message_id = Some((PushChannel::Fcm, "".into()));
+        fields.vendor_message_id = Some("".into());
         assert!(derive_key(&fields).starts_with("digest:"));
     }
 

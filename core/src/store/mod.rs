@@ -36,7 +36,7 @@ impl Clock for SystemClock {
 /// A database file was unusable and has been replaced by an empty one. The
 /// app may want to know (analytics, support logs): recent dedup history and
 /// any other stored state are gone.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct StoreEvent {
     pub reason: String,
     /// Where the old file now is, for a support engineer to inspect.
