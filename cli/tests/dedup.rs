@@ -157,6 +157,37 @@ fn two_processes_on_one_file_see_each_key_fresh_exactly_once() {
     assert!(fresh.values().all(|n| *n == 1), "no key fresh twice");
 }
 
+#[test]
+fn processes_racing_to_create_the_file_all_succeed() {
+    for round in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("new.db");
+        let children: Vec<_> = (0..3)
+            .map(|_| {
+                pushcore()
+                    .args(["dedup", "--db", db.to_str().unwrap(), "a", "b", "c"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let mut fresh = Vec::new();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "round {round}: {out:?}");
+            assert!(out.stderr.is_empty(), "round {round}: {out:?}");
+            for (key, answer) in answers(&stdout(&out)) {
+                if answer == "fresh" {
+                    fresh.push(key);
+                }
+            }
+        }
+        fresh.sort();
+        assert_eq!(fresh, ["a", "b", "c"], "round {round}");
+    }
+}
+
 /// Deterministic "random" kill points, so a failure can be replayed.
 fn lcg(seed: &mut u64) -> u64 {
     *seed = seed

@@ -61,14 +61,14 @@ const EXPECTED_TABLES: &[&str] = &["dedup_seen"];
 /// reports any file it had to move aside.
 pub fn open(path: &Path, clock: &dyn Clock) -> Result<(Connection, Vec<StoreEvent>)> {
     let mut events = Vec::new();
-    match open_checked(path) {
+    match open_patiently(path) {
         Ok(conn) => return Ok((conn, events)),
         Err(Untrusted::Io(e)) => return Err(with_path(path, e)),
         Err(Untrusted::File(reason)) => {
             events.push(move_aside(path, &reason, clock)?);
         }
     }
-    match open_checked(path) {
+    match open_patiently(path) {
         Ok(conn) => Ok((conn, events)),
         Err(Untrusted::Io(e)) => Err(with_path(path, e)),
         Err(Untrusted::File(reason)) => Err(storage(format!(
@@ -110,6 +110,27 @@ impl From<rusqlite::Error> for Untrusted {
     }
 }
 
+/// Several processes opening a new file at once contend for the locks
+/// that switching to WAL and migrating take. Where SQLite would risk a
+/// deadlock it answers BUSY at once instead of waiting, so open again from
+/// scratch until the busy timeout has passed.
+fn open_patiently(path: &Path) -> Result<Connection, Untrusted> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match open_checked(path) {
+            Err(Untrusted::Io(Error::Sqlite(e)))
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn open_checked(path: &Path) -> Result<Connection, Untrusted> {
     create_owner_only(path).map_err(Untrusted::Io)?;
     let conn = Connection::open_with_flags(
@@ -119,15 +140,13 @@ fn open_checked(path: &Path) -> Result<Connection, Untrusted> {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    // The first read of the header: garbage fails here with NOTADB.
-    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let (version, tables) = inspect(&conn)?;
     if version > latest_version() {
         return Err(Untrusted::File(format!(
             "schema version {version} is newer than this build's {}",
             latest_version()
         )));
     }
-    let tables = user_tables(&conn)?;
     if version == 0 && !tables.is_empty() {
         return Err(Untrusted::File(format!(
             "not a PushCore database (unversioned, with tables {tables:?})"
@@ -186,6 +205,22 @@ fn migrate(conn: &Connection) -> rusqlite::Result<()> {
             Err(e)
         }
     }
+}
+
+/// The schema version and table names from one snapshot. Read separately,
+/// another process's migration could commit in between, and its fresh file
+/// would look foreign (tables without a version) and be moved aside.
+/// The first read of the header is here too: garbage fails with NOTADB.
+fn inspect(conn: &Connection) -> rusqlite::Result<(u32, Vec<String>)> {
+    conn.execute_batch("BEGIN")?;
+    let read: rusqlite::Result<(u32, Vec<String>)> = (|| {
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        Ok((version, user_tables(conn)?))
+    })();
+    let end = conn.execute_batch(if read.is_ok() { "COMMIT" } else { "ROLLBACK" });
+    let read = read?;
+    end?;
+    Ok(read)
 }
 
 fn user_tables(conn: &Connection) -> rusqlite::Result<Vec<String>> {
