@@ -5,6 +5,7 @@
 //! (`{"error":"<code>","message":"..."}`) so scripts can branch on them.
 
 mod args;
+mod dedup;
 mod parse;
 
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ USAGE:
 COMMANDS:
     help        Print this help (also --help, -h)
     parse       Normalize what a notification tap delivered, and route it
+    dedup       Mark keys in a dedup store: fresh or duplicate (or --stats)
     version     Print the version (also --version, -V)
 
 Run `pushcore <COMMAND> --help` for a command's options.
@@ -40,9 +42,7 @@ fn main() -> ExitCode {
             println!("pushcore {}", pushcore::VERSION);
             ExitCode::SUCCESS
         }
-        other => {
-            let _ = rest;
-            args::usage_error(&format!("unknown command `{other}`; see `pushcore --help`"))
-        }
+        "dedup" => dedup::run(rest),
+        other => args::usage_error(&format!("unknown command `{other}`; see `pushcore --help`")),
     }
 }

@@ -16,6 +16,7 @@ pub mod logging;
 pub mod payload;
 pub mod registration;
 pub mod routing;
+pub mod store;
 
 pub use channel::PushChannel;
 pub use config::PushConfig;
