@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 mod facade;
 pub mod logging;
+pub mod outbound;
 
 pub use channel::PushChannel;
 pub use config::PushConfig;
