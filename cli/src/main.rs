@@ -5,6 +5,8 @@
 //! (`{"error":"<code>","message":"..."}`) so scripts can branch on them.
 
 mod args;
+mod build_push;
+mod simulate;
 
 use std::process::ExitCode;
 
@@ -17,6 +19,8 @@ USAGE:
 COMMANDS:
     help        Print this help (also --help, -h)
     version     Print the version (also --version, -V)
+    build-push  Build a message's offline push info and check it per channel
+    simulate    Render a message as a channel delivers it on tap
 
 Run `pushcore <COMMAND> --help` for a command's options.
 ";
@@ -37,6 +41,8 @@ fn main() -> ExitCode {
             println!("pushcore {}", pushcore::VERSION);
             ExitCode::SUCCESS
         }
+        "build-push" => build_push::run(rest),
+        "simulate" => simulate::run(rest),
         other => {
             let _ = rest;
             args::usage_error(&format!("unknown command `{other}`; see `pushcore --help`"))
