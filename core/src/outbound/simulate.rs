@@ -22,10 +22,7 @@ pub fn tap_input(
     channel: PushChannel,
 ) -> Value {
     let title = options.title.clone().unwrap_or_default();
-    let body = options
-        .desc
-        .clone()
-        .unwrap_or_else(|| message.content.clone());
+    let body = shown_body(message, options).to_string();
     let seed = fnv1a(message.message_id.as_deref().unwrap_or(ext));
     let (extras, data_uri) = match channel {
         PushChannel::Apns => {
@@ -63,6 +60,11 @@ pub fn tap_input(
     }
     tap.insert("channel_hint".into(), json!(channel.as_str()));
     Value::Object(tap)
+}
+
+/// The notification body: the desc, or the message content without one.
+pub fn shown_body<'a>(message: &'a OutboundMessage, options: &'a OfflinePushOptions) -> &'a str {
+    options.desc.as_deref().unwrap_or(&message.content)
 }
 
 /// The APNs `userInfo`: `aps` beside `ext` as a JSON string. Also what the

@@ -226,8 +226,8 @@ fn apns_payload_limit_is_exact_at_the_boundary() {
     let size = |m: &OutboundMessage| {
         let b = build(m).unwrap();
         let title = b.options.title.clone().unwrap_or_default();
-        let desc = b.options.desc.clone().unwrap_or_default();
-        simulate::apns_user_info(&b.options, &title, &desc, &b.ext)
+        let body = simulate::shown_body(m, &b.options);
+        simulate::apns_user_info(&b.options, &title, body, &b.ext)
             .to_string()
             .len()
     };

@@ -3,7 +3,7 @@
 //! without telling the sender (push-facts.md sections 5 and 6).
 
 use super::options::{IosPushType, OfflinePushOptions, OutboundMessage, OutboundMessageType};
-use super::simulate::apns_user_info;
+use super::simulate::{apns_user_info, shown_body};
 use super::text::{body_limit, title_limit, TextLimit};
 use crate::channel::PushChannel;
 use serde::Serialize;
@@ -125,7 +125,7 @@ pub fn validate(
         );
     }
     check_text_limits(&mut f, options);
-    check_sizes(&mut f, options, ext);
+    check_sizes(&mut f, message, options, ext);
     check_vivo_title(&mut f, options);
     check_ios(&mut f, options);
     check_android_sound(&mut f, options);
@@ -176,7 +176,12 @@ fn check_text_limits(f: &mut Findings, options: &OfflinePushOptions) {
     }
 }
 
-fn check_sizes(f: &mut Findings, options: &OfflinePushOptions, ext: &str) {
+fn check_sizes(
+    f: &mut Findings,
+    message: &OutboundMessage,
+    options: &OfflinePushOptions,
+    ext: &str,
+) {
     let desc = options.desc.as_deref().unwrap_or_default();
     let total = desc.len() + ext.len();
     if total > DESC_EXT_BUDGET_BYTES {
@@ -201,7 +206,8 @@ fn check_sizes(f: &mut Findings, options: &OfflinePushOptions, ext: &str) {
         }
     }
     let title = options.title.as_deref().unwrap_or_default();
-    let payload = apns_user_info(options, title, desc, ext).to_string().len();
+    let body = shown_body(message, options);
+    let payload = apns_user_info(options, title, body, ext).to_string().len();
     let voip = options.ios_push_type == Some(IosPushType::Voip);
     let budget = if voip {
         APNS_VOIP_PAYLOAD_BYTES
