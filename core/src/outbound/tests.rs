@@ -447,3 +447,75 @@ proptest! {
         assert_round_trip(&m)?;
     }
 }
+
+const ALL_CODES: [&str; 13] = [
+    codes::CUSTOM_WITHOUT_DESC,
+    codes::OPPO_CHANNEL_ID_MISSING,
+    codes::TITLE_TOO_LONG,
+    codes::BODY_TOO_LONG,
+    codes::TITLE_TRUNCATED,
+    codes::BODY_TRUNCATED,
+    codes::DESC_EXT_TOO_LARGE,
+    codes::EXT_TOO_LARGE,
+    codes::APNS_PAYLOAD_TOO_LARGE,
+    codes::VIVO_TITLE_NOT_TEXT,
+    codes::IOS_IMAGE_WITHOUT_MUTABLE_CONTENT,
+    codes::ANDROID_SOUND_HAS_EXTENSION,
+    codes::INVALID_OPTION,
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn truncated_builds_never_exceed_a_text_limit(
+        title in tricky_text(),
+        desc in prop::collection::vec(tricky_text(), 1..6).prop_map(|v| v.concat()),
+    ) {
+        let mut m = base();
+        m.options.title = Some(title.clone());
+        m.options.desc = Some(desc);
+        m.truncate = true;
+        let built = build(&m).unwrap();
+        let kept = built.options.title.clone().unwrap();
+        for channel in PushChannel::ALL {
+            if let Some(limit) = title_limit(channel) {
+                prop_assert!(limit.fits(&kept), "{channel}: {kept:?}");
+            }
+            if let Some(limit) = body_limit(channel) {
+                prop_assert!(limit.fits(built.options.desc.as_deref().unwrap()));
+            }
+        }
+        prop_assert_eq!(kept.ends_with(ELLIPSIS) && kept != title, kept != title);
+        for f in &built.findings {
+            prop_assert!(!f.code.ends_with("_too_long"), "{:?}", f);
+        }
+        prop_assert_eq!(&built.offline_push_info["Title"], &json!(kept));
+    }
+
+    #[test]
+    fn any_options_give_known_findings_and_never_panic(
+        title in proptest::option::of(tricky_text()),
+        desc in proptest::option::of(tricky_text()),
+        sound in proptest::option::of("[a-z.]{0,8}"),
+        custom in any::<bool>(),
+        oppo in proptest::option::of("[a-z]{0,3}"),
+        level in proptest::option::of(0u32..20),
+    ) {
+        let mut m = base();
+        if custom {
+            m.message_type = OutboundMessageType::Custom;
+        }
+        m.options.title = title;
+        m.options.desc = desc;
+        m.options.android_sound = sound;
+        m.options.oppo_channel_id = oppo;
+        m.options.oppo_notify_level = level;
+        let built = build(&m).unwrap();
+        for f in &built.findings {
+            prop_assert!(ALL_CODES.contains(&f.code.as_str()), "{:?}", f);
+            prop_assert!(!f.message.is_empty());
+        }
+        let info: Value = serde_json::from_str(&built.offline_push_info.to_string()).unwrap();
+        prop_assert_eq!(info["Ext"].as_str().unwrap(), built.ext.as_str());
+    }
+}
