@@ -208,6 +208,7 @@ pub struct OutboundMessage {
     #[uniffi(default = 0)]
     pub send_time: u64,
     #[serde(default)]
+    #[uniffi(default)]
     pub options: OfflinePushOptions,
     /// Cut titles and descs that exceed a channel's limit at a grapheme
     /// boundary with an ellipsis, instead of only reporting them.

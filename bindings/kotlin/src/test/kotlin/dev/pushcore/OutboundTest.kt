@@ -66,6 +66,13 @@ class OutboundTest {
     }
 
     @Test
+    fun `options default to none set, which OPPO and custom messages cannot live with`() {
+        val bare = OutboundMessage(messageType = OutboundMessageType.CUSTOM, chatType = OutboundChatType.GROUP, sender = "@TGS#1")
+        assertEquals(listOf("all:ERROR:custom_without_desc", "oppo:ERROR:oppo_channel_id_missing"), codes(buildPush(bare)))
+        assertTrue(buildPush(bare).ext.contains("\"chatType\":2"))
+    }
+
+    @Test
     fun `opt-in truncation cuts at a grapheme boundary with an ellipsis`() {
         val long = message(OfflinePushOptions(title = "👍🏽".repeat(30), desc = "Hi", oppoChannelId = "im"))
         val reported = buildPush(long)
