@@ -23,7 +23,7 @@ class OutboundTest {
     )
 
     private fun codes(result: BuildPushResult) =
-        result.findings.map { "${it.channel?.let(::pushChannelName) ?: "all"}:${it.severity}:${it.code}" }.sorted()
+        result.findings.map { "${it.channelName}:${it.severity}:${it.code}" }.sorted()
 
     @Test
     fun `a well-formed message builds REST JSON with exact keys and no findings`() {
@@ -70,6 +70,10 @@ class OutboundTest {
         val bare = OutboundMessage(messageType = OutboundMessageType.CUSTOM, chatType = OutboundChatType.GROUP, sender = "@TGS#1")
         assertEquals(listOf("all:ERROR:custom_without_desc", "oppo:ERROR:oppo_channel_id_missing"), codes(buildPush(bare)))
         assertTrue(buildPush(bare).ext.contains("\"chatType\":2"))
+        assertEquals(listOf("custom_without_desc", "oppo_channel_id_missing"), buildPush(bare).errors.map { it.code }.sorted())
+        val warningsOnly = message(OfflinePushOptions(title = "a".repeat(41), desc = "x", oppoChannelId = "im"))
+        assertTrue(buildPush(warningsOnly).findings.isNotEmpty())
+        assertEquals(emptyList<PushFinding>(), buildPush(warningsOnly).errors)
     }
 
     @Test
@@ -109,7 +113,7 @@ class OutboundTest {
 
     @Test
     fun `the documented example file reads through the bindings`() {
-        val m = outboundMessageFromJson(File(TestSupport.repo, "docs/examples/message.json").readText())
+        val m = OutboundMessage.fromJson(File(TestSupport.repo, "docs/examples/message.json").readText())
         assertEquals(OutboundChatType.C2C, m.chatType)
         assertEquals(VendorImportance.NORMAL, m.options.huaweiImportance)
         assertNull(m.options.iosImage)
