@@ -101,6 +101,8 @@ pub fn apns_user_info(options: &OfflinePushOptions, title: &str, body: &str, ext
     }
     let mut user_info = Map::new();
     user_info.insert("aps".into(), Value::Object(aps));
+    // The image URL travels beside `aps` for the service extension; the key
+    // name is this simulator's own, but its bytes count against the budget.
     if let Some(image) = &options.ios_image {
         user_info.insert("image".into(), json!(image));
     }
