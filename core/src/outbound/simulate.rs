@@ -24,6 +24,7 @@ pub fn tap_input(
     let title = options.title.clone().unwrap_or_default();
     let body = shown_body(message, options).to_string();
     let seed = fnv1a(message.message_id.as_deref().unwrap_or(ext));
+    let sent_ms = message.send_time.saturating_mul(1000);
     let (extras, data_uri) = match channel {
         PushChannel::Apns => {
             return json!({ "platform": "ios", "user_info": apns_user_info(options, &title, &body, ext) })
@@ -45,8 +46,8 @@ pub fn tap_input(
         PushChannel::Fcm => (
             json!({
                 "ext": ext,
-                "google.message_id": format!("0:{}%{seed:016x}", message.send_time * 1000),
-                "google.sent_time": message.send_time * 1000,
+                "google.message_id": format!("0:{sent_ms}%{seed:016x}"),
+                "google.sent_time": sent_ms,
                 "google.ttl": FCM_DEFAULT_TTL_SECONDS,
             }),
             None,
@@ -268,6 +269,14 @@ mod tests {
                 "content-available":1,"interruption-level":"time-sensitive"},
                 "image":"https://i","ext":"{}"})
         );
+    }
+
+    #[test]
+    fn a_huge_send_time_saturates_instead_of_panicking() {
+        let mut m = message();
+        m.send_time = u64::MAX;
+        let fcm = tap_input(&m, &options(), EXT, PushChannel::Fcm);
+        assert_eq!(fcm["extras"]["google.sent_time"], u64::MAX);
     }
 
     #[test]

@@ -500,8 +500,10 @@ proptest! {
         custom in any::<bool>(),
         oppo in proptest::option::of("[a-z]{0,3}"),
         level in proptest::option::of(0u32..20),
+        send_time in any::<u64>(),
     ) {
         let mut m = base();
+        m.send_time = send_time;
         if custom {
             m.message_type = OutboundMessageType::Custom;
         }
@@ -517,5 +519,9 @@ proptest! {
         }
         let info: Value = serde_json::from_str(&built.offline_push_info.to_string()).unwrap();
         prop_assert_eq!(info["Ext"].as_str().unwrap(), built.ext.as_str());
+        for channel in PushChannel::ALL {
+            let tap = simulate(&m, channel).unwrap();
+            prop_assert!(tap.get("platform").is_some());
+        }
     }
 }
