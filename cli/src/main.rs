@@ -6,6 +6,7 @@
 
 mod args;
 mod build_push;
+mod parse;
 mod simulate;
 
 use std::process::ExitCode;
@@ -18,6 +19,7 @@ USAGE:
 
 COMMANDS:
     help        Print this help (also --help, -h)
+    parse       Normalize what a notification tap delivered, and route it
     version     Print the version (also --version, -V)
     build-push  Build a message's offline push info and check it per channel
     simulate    Render a message as a channel delivers it on tap
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
             print!("{HELP}");
             ExitCode::SUCCESS
         }
+        "parse" => parse::run(rest),
         "version" | "--version" | "-V" => {
             println!("pushcore {}", pushcore::VERSION);
             ExitCode::SUCCESS

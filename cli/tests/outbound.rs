@@ -172,3 +172,46 @@ fn simulate_prints_parse_input_for_every_channel() {
         );
     }
 }
+
+#[test]
+fn simulate_piped_into_parse_gives_the_message_back_on_every_channel() {
+    let tricky = r#"{"message_type":"text","message_id":"id;\"1\"\\x","chat_type":"group","sender":"@TGS#群;a=b","content":"你好 👨‍👩‍👧 \"q\" \\ ; %41","options":{"title":"T","desc":"d","oppo_channel_id":"im"}}"#;
+    let messages: [(&str, &str, &str, &str, &str); 2] = [
+        (
+            ISSUE_EXAMPLE,
+            "c2c",
+            "alice",
+            "Hello",
+            "144115212345678901-1732600000-12345",
+        ),
+        (
+            tricky,
+            "group",
+            "@TGS#群;a=b",
+            "你好 👨‍👩‍👧 \"q\" \\ ; %41",
+            "id;\"1\"\\x",
+        ),
+    ];
+    let channels = [
+        "xiaomi", "huawei", "honor", "oppo", "vivo", "meizu", "fcm", "apns",
+    ];
+    for (message, chat_type, sender, content, id) in messages {
+        for channel in channels {
+            let tap = pushcore(&["simulate", "--channel", channel, "-"], Some(message));
+            assert!(tap.status.success(), "{channel}");
+            let tap = String::from_utf8(tap.stdout).unwrap();
+            let parsed = pushcore(&["parse", "-"], Some(&tap));
+            assert!(
+                parsed.status.success(),
+                "{channel}: {} for {tap}",
+                String::from_utf8_lossy(&parsed.stderr)
+            );
+            let n = json(&parsed.stdout);
+            assert_eq!(n["channel"], channel, "{tap}");
+            assert_eq!(n["chat_type"], chat_type, "{channel}");
+            assert_eq!(n["sender"], sender, "{channel}");
+            assert_eq!(n["content"], content, "{channel}");
+            assert_eq!(n["message_id"], id, "{channel}");
+        }
+    }
+}

@@ -6,6 +6,8 @@
 //! PushCore` block in a submodule of this one (`facade/<area>.rs`), so the
 //! struct and constructor here stay the only shared part.
 
+mod parse;
+
 use crate::config::PushConfig;
 use crate::error::PushError;
 use std::path::PathBuf;

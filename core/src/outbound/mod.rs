@@ -17,6 +17,8 @@ mod text;
 mod validate;
 
 #[cfg(test)]
+mod round_trip;
+#[cfg(test)]
 mod tests;
 
 pub use ext::build_ext;

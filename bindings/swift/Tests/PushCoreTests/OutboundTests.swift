@@ -104,6 +104,29 @@ final class OutboundTests: XCTestCase {
         }
     }
 
+    func testSimulatedTapsParseBackOnEveryChannel() throws {
+        var tricky = message()
+        tricky.chatType = .group
+        tricky.sender = "@TGS#群;a=b"
+        tricky.content = "你好 👨‍👩‍👧 \"q\" \\ ; %41"
+        tricky.messageId = "id;\"1\""
+        let channels: [(PushChannel, TapChannel)] = [
+            (.xiaomi, .xiaomi), (.huawei, .huawei), (.honor, .honor), (.oppo, .oppo),
+            (.vivo, .vivo), (.meizu, .meizu), (.fcm, .fcm), (.apns, .apns),
+        ]
+        for m in [message(), tricky] {
+            for (channel, tapChannel) in channels {
+                let tap = try simulateDelivery(message: m, channel: channel)
+                let n = try parseClickInput(input: clickInputFromJson(json: tap))
+                XCTAssertEqual(n.channel, tapChannel)
+                XCTAssertEqual(n.chatType, m.chatType == .group ? ChatType.group : ChatType.c2c)
+                XCTAssertEqual(n.sender, m.sender, "\(channel)")
+                XCTAssertEqual(n.content, m.content, "\(channel)")
+                XCTAssertEqual(n.messageId, m.messageId, "\(channel)")
+            }
+        }
+    }
+
     func testUnreadableInputThrowsTypedErrors() {
         XCTAssertThrowsError(try outboundMessageFromJson(json: "{\"message_type\":\"text\"}")) { error in
             guard case PushError.InvalidInput = error else { return XCTFail("\(error)") }

@@ -112,6 +112,26 @@ class OutboundTest {
     }
 
     @Test
+    fun `simulated taps parse back to the sent message on every channel`() {
+        val tricky = message().copy(
+            chatType = OutboundChatType.GROUP,
+            sender = "@TGS#群;a=b",
+            content = "你好 👨‍👩‍👧 \"q\" \\ ; %41",
+            messageId = "id;\"1\"",
+        )
+        for (m in listOf(message(), tricky)) {
+            for (channel in PushChannel.values()) {
+                val n = parseClickInput(clickInputFromJson(simulateDelivery(m, channel)))
+                assertEquals(channel.name, n.channel.name)
+                assertEquals(m.chatType.name, n.chatType.name)
+                assertEquals(m.sender, n.sender, "$channel")
+                assertEquals(m.content, n.content, "$channel")
+                assertEquals(m.messageId, n.messageId, "$channel")
+            }
+        }
+    }
+
+    @Test
     fun `the documented example file reads through the bindings`() {
         val m = OutboundMessage.fromJson(File(TestSupport.repo, "docs/examples/message.json").readText())
         assertEquals(OutboundChatType.C2C, m.chatType)
