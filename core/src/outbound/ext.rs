@@ -2,51 +2,45 @@
 //! of push-facts.md section 4, so receivers built on the reference SDK keep
 //! working, plus `msgID` for the receiver's dedup store.
 //!
-//! This is the only place the sending side writes an entity; the tap
-//! parser reads the same shape, and the two can share one model at merge.
+//! The entity model is the tap parser's ([`crate::entity`]), so what is
+//! written here is by construction what the parser reads. Nickname and face
+//! URL are written even when empty, so the entity always has the reference
+//! form's full key set and no receiver meets a missing key.
 
-use super::options::OutboundMessage;
+use super::options::{OutboundChatType, OutboundMessage};
+use crate::entity::{ChatType, ImEntity, ImExt, NotificationAction, KNOWN_ENTITY_VERSION};
 use crate::error::invalid_input;
 use crate::PushError;
-use serde_json::{json, Map, Value};
-
-/// The entity version receivers know.
-pub const ENTITY_VERSION: u32 = 1;
-/// `action` for a chat message (2 would be a call).
-const ACTION_CHAT: u32 = 1;
+use serde_json::{Map, Value};
 
 /// The ext JSON string for `message`: `{"entity":{...}}` followed by the
 /// app's own top-level keys from `options.ext` (which must be a JSON
 /// object and may not replace `entity`).
 pub fn build_ext(message: &OutboundMessage) -> Result<String, PushError> {
-    let mut entity = Map::new();
-    entity.insert("version".into(), json!(ENTITY_VERSION));
-    entity.insert("chatType".into(), json!(message.chat_type.entity_code()));
-    entity.insert("action".into(), json!(ACTION_CHAT));
-    entity.insert("sender".into(), json!(message.sender));
-    entity.insert(
-        "nickname".into(),
-        json!(message.nickname.as_deref().unwrap_or_default()),
-    );
-    entity.insert(
-        "faceUrl".into(),
-        json!(message.face_url.as_deref().unwrap_or_default()),
-    );
-    entity.insert("content".into(), json!(message.content));
-    entity.insert("sendTime".into(), json!(message.send_time));
-    if let Some(id) = message.message_id.as_deref().filter(|id| !id.is_empty()) {
-        entity.insert("msgID".into(), json!(id));
-    }
-
-    let mut ext = Map::new();
-    ext.insert("entity".into(), Value::Object(entity));
-    if let Some(app_ext) = message.options.ext.as_deref() {
-        for (key, value) in app_keys(app_ext)? {
-            ext.insert(key, value);
-        }
-    }
-    serde_json::to_string(&Value::Object(ext))
-        .map_err(|e| invalid_input(format!("cannot serialize ext: {e}")))
+    let app_keys = match message.options.ext.as_deref() {
+        Some(app_ext) => app_keys(app_ext)?,
+        None => Map::new(),
+    };
+    let ext = ImExt {
+        entity: ImEntity {
+            version: KNOWN_ENTITY_VERSION,
+            chat_type: match message.chat_type {
+                OutboundChatType::C2c => ChatType::C2c,
+                OutboundChatType::Group => ChatType::Group,
+            },
+            action: NotificationAction::Chat,
+            sender: message.sender.clone(),
+            nickname: Some(message.nickname.clone().unwrap_or_default()),
+            face_url: Some(message.face_url.clone().unwrap_or_default()),
+            content: Some(message.content.clone()),
+            send_time: message.send_time,
+            custom_data: None,
+            message_id: message.message_id.clone().filter(|id| !id.is_empty()),
+        },
+        features: None,
+        app_keys,
+    };
+    Ok(ext.to_json_string())
 }
 
 fn app_keys(app_ext: &str) -> Result<Map<String, Value>, PushError> {
@@ -58,9 +52,9 @@ fn app_keys(app_ext: &str) -> Result<Map<String, Value>, PushError> {
     let Value::Object(keys) = value else {
         return Err(invalid_input("options.ext must be a JSON object"));
     };
-    if keys.contains_key("entity") {
+    if keys.contains_key("entity") || keys.contains_key("timPushFeatures") {
         return Err(invalid_input(
-            "options.ext may not set `entity`: the core writes it from the message",
+            "options.ext may not set `entity` or `timPushFeatures`: the core writes them",
         ));
     }
     Ok(keys)
@@ -70,6 +64,7 @@ fn app_keys(app_ext: &str) -> Result<Map<String, Value>, PushError> {
 mod tests {
     use super::*;
     use crate::outbound::options::*;
+    use serde_json::json;
 
     fn message() -> OutboundMessage {
         OutboundMessage {
@@ -108,7 +103,12 @@ mod tests {
         let ext: Value = serde_json::from_str(&build_ext(&m).unwrap()).unwrap();
         assert_eq!(ext["deeplink"], "chat");
         assert_eq!(ext["entity"]["chatType"], 2);
-        for bad in ["[1]", "not json", r#"{"entity":{}}"#] {
+        for bad in [
+            "[1]",
+            "not json",
+            r#"{"entity":{}}"#,
+            r#"{"timPushFeatures":{}}"#,
+        ] {
             m.options.ext = Some(bad.into());
             assert_eq!(build_ext(&m).unwrap_err().code(), "invalid_input", "{bad}");
         }
