@@ -5,8 +5,10 @@
 //! (`{"error":"<code>","message":"..."}`) so scripts can branch on them.
 
 mod args;
+mod build_push;
 mod dedup;
 mod parse;
+mod simulate;
 
 use std::process::ExitCode;
 
@@ -20,6 +22,8 @@ COMMANDS:
     help        Print this help (also --help, -h)
     parse       Normalize what a notification tap delivered, and route it
     dedup       Mark keys in a dedup store: fresh or duplicate (or --stats)
+    build-push  Build a message's offline push info and check it per channel
+    simulate    Render a message as a channel delivers it on tap
     version     Print the version (also --version, -V)
 
 Run `pushcore <COMMAND> --help` for a command's options.
@@ -43,6 +47,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         "dedup" => dedup::run(rest),
+        "build-push" => build_push::run(rest),
+        "simulate" => simulate::run(rest),
         other => args::usage_error(&format!("unknown command `{other}`; see `pushcore --help`")),
     }
 }

@@ -13,6 +13,7 @@ pub mod entity;
 pub mod error;
 mod facade;
 pub mod logging;
+pub mod outbound;
 pub mod payload;
 pub mod registration;
 pub mod routing;
