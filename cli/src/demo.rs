@@ -5,10 +5,12 @@
 //! the command exits non-zero at the first surprise, so the demo doubles as
 //! the project's end-to-end smoke test.
 
+mod messages;
 mod session;
 mod support;
 
 use crate::args::{self, Args};
+use messages::Inbox;
 use pushcore::diagnostics::{diagnose_device, render_text, Severity};
 use pushcore::registration::select::choose_push_channel;
 use pushcore::registration::DeviceInfo;
@@ -138,6 +140,15 @@ fn play(out: &mut Out, dir: &Path) -> Step {
         .map_err(core_err("creating the core"))?;
     let session = Session::start(&core, device.clone())?;
     session.log_in(out)?;
+
+    let inbox = Inbox {
+        core: &core,
+        channel: SAMPLE_DEVICES[MAIN_DEVICE].2,
+    };
+    let message = inbox.build(out)?;
+    inbox.deliver_twice(out, &message)?;
+    inbox.tap(out, &message)?;
+
     session.log_out_and_ignore_late_token(out)?;
     core.shutdown();
 

@@ -38,6 +38,10 @@ const EXPECTED: &[&str] = &[
     "logged_in",
     "token_received",
     "token_reported",
+    "notification_shown",
+    "notification_suppressed",
+    "clicked",
+    "routed",
     "logged_out",
     "token_ignored",
     "diagnosis",
@@ -65,6 +69,24 @@ fn the_json_event_log_tells_the_whole_story_in_order() {
     let by_name = |name: &str| events.iter().find(|e| e["event"] == name).unwrap();
     assert_eq!(by_name("token_reported")["business_id"], 10001);
     assert_eq!(by_name("token_reported")["vendor_id"], 2000);
+    let shown = by_name("notification_shown");
+    let suppressed = by_name("notification_suppressed");
+    assert_eq!(shown["source"], "online");
+    assert_eq!(suppressed["source"], "xiaomi");
+    assert_eq!(suppressed["first_seen_from"], "online");
+    assert_eq!(shown["key"], suppressed["key"], "one message, one key");
+    let clicked = by_name("clicked");
+    assert_eq!(clicked["channel"], "xiaomi");
+    assert_eq!(clicked["conversation_id"], "c2c_bob");
+    assert_eq!(
+        shown["key"],
+        format!("im:{}", clicked["message_id"].as_str().unwrap()),
+        "the tap carries the IM message id the dedup key was made of"
+    );
+    assert_eq!(
+        by_name("routed")["route"],
+        serde_json::json!({ "kind": "c2c_chat", "user_id": "bob" })
+    );
     let findings = by_name("diagnosis")["findings"].as_array().unwrap();
     assert_eq!(findings[0]["code"], "oppo_channel_id_required");
     assert_eq!(findings[0]["severity"], "error");
@@ -103,16 +125,20 @@ fn the_readable_run_uses_a_fresh_store_and_removes_it() {
 }
 
 #[test]
-fn with_dir_the_store_stays_for_inspection() {
+fn with_dir_the_store_stays_and_can_be_replayed() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo-dir");
     let _ = std::fs::remove_dir_all(&dir);
-    let events = events(&pushcore(&[
-        "demo",
-        "--json",
-        "--dir",
-        dir.to_str().unwrap(),
-    ]));
-    assert_eq!(events.len(), EXPECTED.len());
+    // Twice on one kept store: each run's message is new, and the first
+    // run's logout left nobody registered.
+    for _ in 0..2 {
+        let events = events(&pushcore(&[
+            "demo",
+            "--json",
+            "--dir",
+            dir.to_str().unwrap(),
+        ]));
+        assert_eq!(events.len(), EXPECTED.len());
+    }
     let files: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
