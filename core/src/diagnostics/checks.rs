@@ -87,7 +87,12 @@ pub(super) fn run(
 fn config_problems(config: &PushConfig, f: &mut Findings) {
     for problem in config.problems() {
         // The documented contract: each problem starts with its field path.
-        let path = problem.split_whitespace().next().unwrap_or("").to_string();
+        let path = problem
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(':')
+            .to_string();
         let field = path.rsplit('.').next().unwrap_or("");
         let consequence = "PushCore refuses this configuration, so no device registers";
         let (code, fix) = if field == "abroad_business_id" {
@@ -162,9 +167,11 @@ fn channel_choice(device: &DeviceInfo, config: &PushConfig, choice: &Choice, f: 
             let wanted = wanted.channel;
             if chosen != Some(wanted) && config.channels.get(wanted).is_none() {
                 let outcome = match chosen {
-                    Some(c) => format!(
-                        "it falls back to {c}, which vendor ROMs often stop in the background"
-                    ),
+                    Some(PushChannel::Fcm) => {
+                        "it falls back to fcm, which vendor ROMs often stop in the background"
+                            .to_string()
+                    }
+                    Some(c) => format!("it falls back to {c}"),
                     None => "it has no channel at all".to_string(),
                 };
                 f.add(

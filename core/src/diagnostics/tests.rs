@@ -611,3 +611,44 @@ fn device_and_state_json_use_snake_case_and_reject_typos() {
         serde_json::from_str(&serde_json::to_string(&state).unwrap()).unwrap();
     assert_eq!(back, state);
 }
+
+#[test]
+fn config_problems_keep_their_field_path_in_the_fix() {
+    let report = diagnose_device(
+        &DeviceInfo::android("samsung", "samsung"),
+        &PushConfig::default(),
+        None,
+    );
+    let invalid: Vec<_> = report.with_code(FindingCode::InvalidConfig).collect();
+    assert_eq!(invalid.len(), 1, "{:#?}", report.findings);
+    assert!(invalid[0]
+        .message
+        .starts_with("channels: no push channel is configured"));
+    assert_eq!(invalid[0].fix, "Correct channels as the message says.");
+}
+
+#[test]
+fn a_new_honor_phone_without_honor_configured_falls_back_to_hms() {
+    let mut config = example();
+    config.channels.honor = None;
+    let mut device = with_props(
+        DeviceInfo::android("HONOR", "HONOR"),
+        &[("msc.config.magic.version", "7.2.0")],
+    );
+    device.hms_available = true;
+    let report = diagnose_device(&device, &config, None);
+    assert_eq!(report.channel, Some(PushChannel::Huawei));
+    let found: Vec<_> = report
+        .with_code(FindingCode::MissingVendorCredentials)
+        .collect();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert!(found[0]
+        .message
+        .contains("channels.honor is not configured"));
+    assert!(
+        found[0].message.ends_with("falls back to huawei."),
+        "{}",
+        found[0].message
+    );
+}
