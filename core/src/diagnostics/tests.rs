@@ -652,3 +652,129 @@ fn a_new_honor_phone_without_honor_configured_falls_back_to_hms() {
         found[0].message
     );
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const BRANDS: &[&str] = &[
+        "xiaomi", "redmi", "huawei", "honor", "oppo", "realme", "oneplus", "vivo", "iqoo", "meizu",
+        "samsung", "google", "apple", "",
+    ];
+    const PHASES: [RegistrationPhase; 8] = [
+        RegistrationPhase::LoggedOut,
+        RegistrationPhase::ChoosingChannel,
+        RegistrationPhase::RequestingToken,
+        RegistrationPhase::Reporting,
+        RegistrationPhase::Registered,
+        RegistrationPhase::WaitingToRetry,
+        RegistrationPhase::Failed,
+        RegistrationPhase::NoChannel,
+    ];
+
+    prop_compose! {
+        fn any_device()(
+            ios in any::<bool>(),
+            brand in prop::sample::select(BRANDS),
+            maker in prop::sample::select(BRANDS),
+            sdk_int in 0u32..40,
+            play in any::<bool>(),
+            hms in any::<bool>(),
+            notifications in any::<bool>(),
+            environment in prop::option::of(prop::bool::ANY),
+        ) -> DeviceInfo {
+            let mut d = if ios {
+                DeviceInfo::ios(ApnsEnvironment::Production)
+            } else {
+                DeviceInfo::android(brand, maker)
+            };
+            d.sdk_int = sdk_int;
+            d.play_services_available = play;
+            d.hms_available = hms;
+            d.notifications_enabled = notifications;
+            d.apns_environment = environment.map(|dev| {
+                if dev { ApnsEnvironment::Development } else { ApnsEnvironment::Production }
+            });
+            d
+        }
+    }
+
+    prop_compose! {
+        fn any_config()(
+            dropped in prop::collection::vec(any::<bool>(), 7),
+            no_channel_ids in any::<bool>(),
+            international in any::<bool>(),
+            same_apns_ids in any::<bool>(),
+        ) -> PushConfig {
+            let mut c = example();
+            let ch = &mut c.channels;
+            let slots = [
+                &mut ch.xiaomi, &mut ch.huawei, &mut ch.honor, &mut ch.oppo,
+                &mut ch.vivo, &mut ch.meizu, &mut ch.fcm,
+            ];
+            for (slot, drop) in slots.into_iter().zip(dropped) {
+                if drop {
+                    *slot = None;
+                } else if let (Some(creds), true) = (slot.as_mut(), no_channel_ids) {
+                    creds.channel_id = None;
+                }
+            }
+            c.international = international;
+            if same_apns_ids {
+                c.apns.development_business_id = c.apns.production_business_id;
+            }
+            c
+        }
+    }
+
+    prop_compose! {
+        fn any_state()(
+            phase in prop::sample::select(&PHASES[..]),
+            failed_step in prop::sample::select(&PHASES[..]),
+            business_id in prop::option::of(prop::sample::select(&[10004u64, 30001, 30002, 7][..])),
+            with_error in any::<bool>(),
+        ) -> RegistrationState {
+            let mut s = failed_at(phase, failed_step);
+            s.business_id = business_id;
+            s.channel = None;
+            if !with_error {
+                s.last_error = None;
+            }
+            s
+        }
+    }
+
+    proptest! {
+        /// Whatever the device, config and state: no panic, errors first,
+        /// only known codes, the channel is the registration module's
+        /// choice, and "no channel" and the channel advice exclude each
+        /// other.
+        #[test]
+        fn reports_are_consistent(
+            device in any_device(),
+            config in any_config(),
+            state in prop::option::of(any_state()),
+        ) {
+            let report = diagnose_device(&device, &config, state.as_ref());
+            let choice = crate::registration::select::choose_push_channel(config.clone(), device.clone());
+            prop_assert_eq!(report.channel, choice.channel);
+            prop_assert_eq!(report.business_id, choice.business_id);
+            let known: Vec<_> = FindingCode::ALL.map(|c| c.as_str()).into();
+            for pair in report.findings.windows(2) {
+                prop_assert!(pair[0].severity <= pair[1].severity);
+            }
+            for f in &report.findings {
+                prop_assert!(known.contains(&f.code.as_str()), "unknown code {}", f.code);
+                prop_assert!(!f.message.is_empty() && !f.fix.is_empty());
+            }
+            let no_channel = report.with_code(FindingCode::NoChannelAvailable).count();
+            let redirect = report.with_code(FindingCode::RedirectConfigAdvice).count();
+            prop_assert_eq!(no_channel, usize::from(report.channel.is_none()));
+            prop_assert_eq!(redirect, usize::from(report.channel.is_some()));
+            prop_assert_eq!(report.has_errors(), report.findings.iter().any(|f| f.severity == Severity::Error));
+            if state.is_none() {
+                prop_assert_eq!(report.with_code(FindingCode::NotLoggedIn).count(), 0);
+            }
+        }
+    }
+}
