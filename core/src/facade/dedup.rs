@@ -136,17 +136,10 @@ impl PushCore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::PushConfig;
     use std::sync::Arc;
 
     fn core(dir: &std::path::Path) -> Arc<PushCore> {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
-        PushCore::new(
-            PushConfig::from_file(&path).unwrap(),
-            dir.display().to_string(),
-        )
-        .unwrap()
+        PushCore::new(crate::config::example_config(), dir.display().to_string()).unwrap()
     }
 
     #[test]
