@@ -9,7 +9,7 @@ use pushcore::outbound::{build_push, outbound_message_from_json, simulate_delive
 use pushcore::outbound::{FindingSeverity, OutboundMessage};
 use pushcore::payload::click_input_from_json;
 use pushcore::store::dedup::{DedupKind, DedupOutcome};
-use pushcore::store::dedup_key::{derive_key, MessageFields};
+use pushcore::{dedup_fields_for_notification, derive_dedup_key, DedupFields};
 use pushcore::{NormalizedNotification, PushChannel, PushCore, Route};
 use serde_json::{json, Value};
 
@@ -43,18 +43,9 @@ pub struct Inbox<'a> {
     pub channel: PushChannel,
 }
 
-/// The dedup key of a parsed delivery, as an app derives it.
+/// The dedup key of a parsed delivery, for showing it.
 fn key_of(n: &NormalizedNotification) -> String {
-    derive_key(&MessageFields {
-        im_message_id: n.message_id.clone(),
-        vendor_message_id: n.vendor_message_id.clone(),
-        channel: n.channel.push_channel(),
-        sender: n.sender.clone(),
-        chat_type: n.chat_type.code(),
-        conversation: Some(n.conversation_id.clone()),
-        content: n.content.clone().unwrap_or_default(),
-        send_time_s: n.send_time,
-    })
+    derive_dedup_key(dedup_fields_for_notification(n.clone()))
 }
 
 impl Inbox<'_> {
@@ -95,42 +86,51 @@ impl Inbox<'_> {
 
     /// The two deliveries: exactly one notification may be shown.
     pub fn deliver_twice(&self, out: &mut Out, message: &OutboundMessage) -> Step {
-        // Over the IM connection, the SDK hands the app the message itself.
-        let online_key = derive_key(&MessageFields {
+        // Over the IM connection the SDK hands the app the message itself;
+        // the app keys it from the message's own fields.
+        let online_key = derive_dedup_key(DedupFields {
             im_message_id: message.message_id.clone(),
+            vendor_message_id: None,
+            channel: None,
             sender: message.sender.clone(),
             chat_type: 1,
             conversation: Some(format!("c2c_{}", message.sender)),
             content: message.content.clone(),
-            send_time_s: message.send_time,
-            ..Default::default()
+            send_time_seconds: message.send_time,
         });
+        let online = self
+            .core
+            .check_and_mark(online_key.clone(), DedupKind::Displayed, "online".into())
+            .map_err(core_err("checking the dedup store"))?;
+        // As the vendor push, the app gets the channel's payload: parsed,
+        // then checked as a notification.
+        let pushed = self.vendor_tap(message)?;
+        let pushed_key = key_of(&pushed);
+        expect(pushed_key == online_key, || {
+            format!("both deliveries must share one key: {pushed_key} vs {online_key}")
+        })?;
+        let source = self.channel.as_str();
+        let vendor = self
+            .core
+            .check_and_mark_notification(pushed, DedupKind::Displayed, source.into())
+            .map_err(core_err("checking the dedup store"))?;
+
         let mut shown = 0;
-        for (source, key) in [
-            ("online", online_key.clone()),
-            (self.channel.as_str(), self.vendor_delivery_key(message)?),
-        ] {
-            expect(key == online_key, || {
-                format!("both deliveries must share one key: {key} vs {online_key}")
-            })?;
-            let outcome = self
-                .core
-                .check_and_mark(key.clone(), DedupKind::Displayed, source.into())
-                .map_err(core_err("checking the dedup store"))?;
+        for (source, outcome) in [("online", online), (source, vendor)] {
             match outcome {
                 DedupOutcome::Fresh => {
                     shown += 1;
                     out.event(
                         "notification_shown",
-                        json!({ "source": source, "key": key, "title": "Bob", "body": message.content }),
-                        &format!("{source:<7} delivery, key {key}: fresh -> notification shown"),
+                        json!({ "source": source, "key": online_key, "title": "Bob", "body": message.content }),
+                        &format!("{source:<7} delivery, key {online_key}: fresh -> notification shown"),
                     );
                 }
                 DedupOutcome::Duplicate { source: first, .. } => out.event(
                     "notification_suppressed",
-                    json!({ "source": source, "key": key, "first_seen_from": first }),
+                    json!({ "source": source, "key": online_key, "first_seen_from": first }),
                     &format!(
-                        "{source:<7} delivery, key {key}: already shown from {first} -> suppressed"
+                        "{source:<7} delivery, key {online_key}: already shown from {first} -> suppressed"
                     ),
                 ),
             }
@@ -141,10 +141,6 @@ impl Inbox<'_> {
     }
 
     /// The vendor push, as the channel hands it to the app, parsed.
-    fn vendor_delivery_key(&self, message: &OutboundMessage) -> Step<String> {
-        Ok(key_of(&self.vendor_tap(message)?))
-    }
-
     fn vendor_tap(&self, message: &OutboundMessage) -> Step<NormalizedNotification> {
         let delivered = simulate_delivery(message.clone(), self.channel)
             .map_err(core_err("simulating the vendor delivery"))?;
@@ -165,10 +161,9 @@ impl Inbox<'_> {
                 tapped.channel.as_str()
             )
         })?;
-        let key = key_of(&tapped);
         match self
             .core
-            .check_and_mark(key.clone(), DedupKind::Clicked, "tap".into())
+            .check_and_mark_notification(tapped.clone(), DedupKind::Clicked, "tap".into())
             .map_err(core_err("checking the tap"))?
         {
             DedupOutcome::Fresh => {}

@@ -11,6 +11,8 @@ mod diagnostics;
 mod parse;
 mod registration;
 
+pub use dedup::{dedup_fields_for_notification, derive_dedup_key, DedupFields};
+
 use crate::config::PushConfig;
 use crate::error::PushError;
 use crate::store::dedup::Dedup;
