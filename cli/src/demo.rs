@@ -84,6 +84,8 @@ const SAMPLE_DEVICES: [(&str, &str, PushChannel); 8] = [
 
 /// The phone the session, the message and the tap are played on.
 const MAIN_DEVICE: usize = 0;
+/// The phone diagnosed with a broken configuration (Android 8).
+const OPPO_DEVICE: usize = 3;
 const USER: &str = "alice";
 
 pub fn run(args: Vec<String>) -> ExitCode {
@@ -128,6 +130,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
         }
     }
 }
+
 fn play(out: &mut Out, dir: &Path) -> Step {
     out.say("PushCore demo: the life of a push, simulated on this machine");
     out.say(&format!("store: {} (SQLite)", dir.display()));
@@ -196,7 +199,7 @@ fn diagnose_misconfigured_oppo(out: &mut Out, config: &PushConfig) -> Step {
     if let Some(oppo) = broken.channels.oppo.as_mut() {
         oppo.channel_id = None;
     }
-    let (_, json, _) = SAMPLE_DEVICES[3];
+    let (_, json, _) = SAMPLE_DEVICES[OPPO_DEVICE];
     let device: DeviceInfo = serde_json::from_str(json).map_err(|e| format!("OPPO sample: {e}"))?;
     expect(device.sdk_int >= 26, || {
         "the OPPO sample must be Android 8+".into()
