@@ -136,6 +136,18 @@ impl PushCore {
             .await
     }
 
+    /// Waits until the core has handled every registration event sent
+    /// before this call (login, logout, token, foreground, network), without
+    /// waiting for the calls into the app that they started. Useful in tests
+    /// and to confirm that a late token was dropped. Fails with `Timeout`
+    /// after `timeout_ms`.
+    pub async fn wait_until_processed(&self, timeout_ms: u64) -> Result<(), PushError> {
+        let service = self.service()?;
+        service
+            .wait_until_processed(Duration::from_millis(timeout_ms))
+            .await
+    }
+
     /// Stops registration and its thread (a pending logout clear may take
     /// up to `retry.platform_timeout_ms`). Later calls fail with
     /// `InvalidState`. Dropping the core does the same.
@@ -172,6 +184,35 @@ mod tests {
             .build()
             .unwrap();
         waiter.block_on(core.wait_until_settled(10_000)).unwrap()
+    }
+
+    #[test]
+    fn wait_until_processed_answers_after_earlier_events_were_handled() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = PushCore::new(example(), dir.path().display().to_string()).unwrap();
+        let waiter = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        // Before start: a typed error, not a hang.
+        let err = waiter
+            .block_on(core.wait_until_processed(1_000))
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_state");
+        let backend = start(&core);
+        core.login("alice".into()).unwrap();
+        settle(&core);
+        core.logout(crate::registration::LogoutReason::KickedOffline)
+            .unwrap();
+        core.on_new_token(crate::PushChannel::Vivo, "late-token-0123456789".into())
+            .unwrap();
+        waiter.block_on(core.wait_until_processed(10_000)).unwrap();
+        let state = core.registration_state();
+        assert_eq!(state.phase, RegistrationPhase::LoggedOut);
+        assert_ne!(
+            backend.current().map(|r| r.token).as_deref(),
+            Some("late-token-0123456789"),
+            "a token after logout must never be reported"
+        );
     }
 
     #[test]

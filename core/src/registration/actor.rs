@@ -35,11 +35,23 @@ const LOG: &str = "pushcore::registration";
 /// grow with every login and logout.
 #[derive(Debug)]
 pub enum Command {
-    Login { user_id: String, session: u64 },
-    Logout { reason: LogoutReason, session: u64 },
-    NewToken { channel: PushChannel, token: String },
+    Login {
+        user_id: String,
+        session: u64,
+    },
+    Logout {
+        reason: LogoutReason,
+        session: u64,
+    },
+    NewToken {
+        channel: PushChannel,
+        token: String,
+    },
     AppForeground,
     NetworkAvailable,
+    /// Answered when reached: every command sent before it has been
+    /// handled (calls it started may still be in flight).
+    Barrier(tokio::sync::oneshot::Sender<()>),
     Shutdown,
 }
 
@@ -204,6 +216,9 @@ impl Actor {
             Command::Logout { reason, session } => self.on_logout(reason, session),
             Command::NewToken { channel, token } => self.on_new_token(channel, token),
             Command::AppForeground | Command::NetworkAvailable => self.on_wake(),
+            Command::Barrier(reached) => {
+                let _ = reached.send(());
+            }
             Command::Shutdown => {}
         }
     }

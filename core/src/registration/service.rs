@@ -125,6 +125,32 @@ impl RegistrationService {
         }
     }
 
+    /// Resolves once every event sent before this call has been handled by
+    /// the actor, e.g. to know that a token delivered after logout was
+    /// looked at and dropped. The wait is an answer from the actor, not a
+    /// guess at how long it needs.
+    pub async fn wait_until_processed(&self, timeout: Duration) -> Result<(), PushError> {
+        let (reached, answer) = tokio::sync::oneshot::channel();
+        self.send(Command::Barrier(reached))?;
+        let task = self.runtime.spawn(async move {
+            match tokio::time::timeout(timeout, answer).await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(_)) => Err(stopped()),
+                Err(_) => Err(PushError::Timeout {
+                    reason: format!(
+                        "registration events not processed within {} ms",
+                        timeout.as_millis()
+                    ),
+                }),
+            }
+        });
+        let mut guard = AbortOnDrop(task);
+        match guard.await_inner().await {
+            Ok(result) => result,
+            Err(_) => Err(stopped()),
+        }
+    }
+
     /// Stops the actor (letting a pending logout clear finish within its
     /// deadline) and joins the thread. Idempotent.
     pub fn shutdown(&self) {

@@ -198,6 +198,23 @@ class RegistrationTest {
     }
 
     @Test
+    fun `a token delivered after logout is handled and never reported`() = runBlocking {
+        val platform = KotlinPlatform(oppo())
+        val backend = KotlinBackend()
+        PushCore(config(), TestSupport.tempDir().path).use { core ->
+            core.startRegistration(platform, backend, null)
+            core.loginAndWait("alice", 5_000u)
+            core.logoutAndWait(LogoutReason.PROACTIVE, 5_000u)
+            val reportsBefore = backend.reports.size
+            core.onNewToken(PushChannel.OPPO, "kotlin-oppo-token-after-logout-0001")
+            core.waitUntilProcessed(5_000u)
+            assertEquals(RegistrationPhase.LOGGED_OUT, core.registrationState().phase)
+            assertEquals(reportsBefore, backend.reports.size)
+            assertTrue(backend.reports.none { it.token == "kotlin-oppo-token-after-logout-0001" })
+        }
+    }
+
+    @Test
     fun `calls before start or after shutdown are typed errors, and channel choice is queryable`() {
         PushCore(config(), TestSupport.tempDir().path).use { core ->
             assertThrows<PushException.InvalidState> { core.login("alice") }
