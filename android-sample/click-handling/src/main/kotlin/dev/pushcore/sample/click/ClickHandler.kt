@@ -6,9 +6,11 @@ import dev.pushcore.DedupFields
 import dev.pushcore.DedupKind
 import dev.pushcore.DedupOutcome
 import dev.pushcore.NormalizedNotification
+import dev.pushcore.PushChannel
 import dev.pushcore.PushCore
 import dev.pushcore.PushException
 import dev.pushcore.Route
+import dev.pushcore.TapChannel
 import dev.pushcore.deriveDedupKey
 
 /** What to do with a tap. */
@@ -41,8 +43,9 @@ class ClickHandler(
         val notification = try {
             core.parseClick(input)
         } catch (e: PushException) {
-            log("tap rejected (${e.code()}): ${e.message}")
-            return TapDecision(Screen.Home, channel = "unknown", duplicate = false, error = e.code())
+            val code = errorCode(e)
+            log("tap rejected ($code): ${e.message}")
+            return TapDecision(Screen.Home, channel = "unknown", duplicate = false, error = code)
         }
         val channel = notification.channel.name.lowercase()
         if (notification.newerVersion) log("tap from a newer entity version ${notification.version}")
@@ -50,7 +53,7 @@ class ClickHandler(
             core.checkAndMark(dedupKeyOf(notification), DedupKind.CLICKED, "tap:$channel") is DedupOutcome.Duplicate
         } catch (e: PushException) {
             // A broken store must not block navigation: treat as first time.
-            log("click dedup unavailable (${e.code()}): ${e.message}")
+            log("click dedup unavailable (${errorCode(e)}): ${e.message}")
             false
         }
         return TapDecision(screenFor(core.route(notification), notification), channel, duplicate)
@@ -62,7 +65,7 @@ class ClickHandler(
             DedupFields(
                 imMessageId = n.messageId,
                 vendorMessageId = n.vendorMessageId,
-                channel = n.channel.pushChannel(),
+                channel = pushChannelOf(n.channel),
                 sender = n.sender,
                 chatType = if (n.chatType == ChatType.GROUP) 2u else 1u,
                 conversation = n.conversationId,
@@ -76,7 +79,34 @@ class ClickHandler(
             is Route.GroupChat -> Screen.Chat("group_${route.groupId}", route.groupId, isGroup = true, title = n?.nickname)
             is Route.Call -> Screen.IncomingCall(route.sender, isGroup = route.chatType == ChatType.GROUP)
             is Route.Url -> Screen.Web(route.url)
-            is Route.Home -> Screen.Home
+            Route.Home -> Screen.Home
+        }
+
+        private fun pushChannelOf(channel: TapChannel): PushChannel? = when (channel) {
+            TapChannel.XIAOMI -> PushChannel.XIAOMI
+            TapChannel.HUAWEI -> PushChannel.HUAWEI
+            TapChannel.HONOR -> PushChannel.HONOR
+            TapChannel.OPPO -> PushChannel.OPPO
+            TapChannel.VIVO -> PushChannel.VIVO
+            TapChannel.MEIZU -> PushChannel.MEIZU
+            TapChannel.FCM -> PushChannel.FCM
+            TapChannel.APNS -> PushChannel.APNS
+            TapChannel.UNKNOWN -> null
+        }
+
+        /** The core's stable error code (the same the CLI prints), for logs and analytics. */
+        fun errorCode(e: PushException): String = when (e) {
+            is PushException.InvalidInput -> "invalid_input"
+            is PushException.NoPushPayload -> "no_push_payload"
+            is PushException.InvalidExt -> "invalid_ext"
+            is PushException.UnsupportedPayload -> "unsupported_payload"
+            is PushException.TooLarge -> "too_large"
+            is PushException.InvalidConfig -> "invalid_config"
+            is PushException.Storage -> "storage"
+            is PushException.Platform -> "platform"
+            is PushException.Timeout -> "timeout"
+            is PushException.InvalidState -> "invalid_state"
+            is PushException.Internal -> "internal"
         }
     }
 }
