@@ -28,14 +28,19 @@ final class ApplePushPlatform: PushPlatform, Sendable {
 
     @MainActor
     static func snapshot() async -> DeviceSnapshot {
-        let settings = await UNUserNotificationCenter.current().notificationSettings()
+        let enabled = await notificationsAuthorized()
         return DeviceSnapshot(
             model: UIDevice.current.model,
             systemVersion: UIDevice.current.systemVersion,
-            notificationsEnabled: settings.authorizationStatus == .authorized
-                || settings.authorizationStatus == .provisional
-                || settings.authorizationStatus == .ephemeral
+            notificationsEnabled: enabled
         )
+    }
+
+    /// Not main-actor isolated, so the non-Sendable settings object never
+    /// crosses to the main actor; only the Bool does.
+    static func notificationsAuthorized() async -> Bool {
+        let status = await UNUserNotificationCenter.current().notificationSettings().authorizationStatus
+        return status == .authorized || status == .provisional || status == .ephemeral
     }
 
     func deviceInfo() throws -> DeviceInfo {

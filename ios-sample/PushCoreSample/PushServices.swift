@@ -127,8 +127,8 @@ final class PushServices {
     }
 }
 
-/// Forwards registration progress to the main actor as text (records from
-/// the core are not required to be Sendable; a String is).
+/// Forwards registration progress to the main actor as display text. The
+/// core calls it on its own thread; it must return quickly.
 final class StateListener: PushListener, Sendable {
     private let onChange: @MainActor @Sendable (String) -> Void
 
