@@ -29,10 +29,10 @@ class AndroidPushPlatform(context: Context) : PushPlatform {
     @Volatile var registeredChannel: PushChannel? = null
         private set
 
-    private val deviceInfo: DeviceInfo by lazy { DeviceInfoReader(this.context, adapters.values.toList()).read() }
+    private val facts: DeviceInfo by lazy { DeviceInfoReader(this.context, adapters.values.toList()).read() }
 
     // Called on the core's thread, which may block briefly the first time.
-    override fun deviceInfo(): DeviceInfo = deviceInfo
+    override fun deviceInfo(): DeviceInfo = facts
 
     override suspend fun requestToken(channel: PushChannel, credentials: VendorCredentials): String {
         val adapter = adapters[channel] ?: throw PushException.Platform("no adapter for $channel in this app")

@@ -10,7 +10,6 @@ import com.huawei.hms.api.HuaweiApiAvailability
 import dev.pushcore.DeviceInfo
 import dev.pushcore.DeviceOs
 import dev.pushcore.VendorSupport
-import java.util.concurrent.TimeUnit
 
 /**
  * Reads the facts the core chooses a channel from (push-facts.md section 1).
@@ -47,8 +46,9 @@ class DeviceInfoReader(private val context: Context, private val adapters: List<
      */
     private fun systemProperty(key: String): String = runCatching {
         val process = ProcessBuilder("getprop", key).redirectErrorStream(true).start()
+        // getprop prints one line and exits; reading to EOF waits for it.
         val value = process.inputStream.bufferedReader().use { it.readText() }.trim()
-        if (!process.waitFor(500, TimeUnit.MILLISECONDS)) process.destroy()
+        process.waitFor()
         value
     }.getOrDefault("")
 

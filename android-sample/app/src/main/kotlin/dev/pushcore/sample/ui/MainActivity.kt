@@ -43,7 +43,7 @@ class MainActivity : ComponentActivity() {
         setContentView(
             LinearLayout(this).apply {
                 orientation = LinearLayout.VERTICAL
-                listOf(user, login, logout, kick, state).forEach(::addView)
+                listOf(user, login, logout, kick, state).forEach { addView(it) }
             },
         )
         lifecycleScope.launch {
