@@ -1,3 +1,4 @@
+import PushCore
 import UIKit
 import UserNotifications
 
@@ -35,15 +36,16 @@ final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCent
     // MARK: UNUserNotificationCenterDelegate
     //
     // These requirements are not main-actor isolated, and UNNotificationResponse
-    // is not Sendable: read the payload where it arrives, as JSON text, and
-    // cross to the main actor with only that String.
+    // is not Sendable: turn the payload into the core's ClickInput (a
+    // Sendable value) where it arrives, and cross to the main actor with that.
 
     nonisolated func userNotificationCenter(
         _ center: UNUserNotificationCenter,
         didReceive response: UNNotificationResponse
     ) async {
-        let userInfoJson = Self.json(response.notification.request.content.userInfo)
-        await handleTap(userInfoJson: userInfoJson)
+        // `nil` when userInfo cannot be represented as JSON: the app opens home.
+        let input = try? ClickInput.fromIOS(userInfo: response.notification.request.content.userInfo)
+        await handleTap(input)
     }
 
     nonisolated func userNotificationCenter(
@@ -53,18 +55,7 @@ final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCent
         [.banner, .list, .sound]
     }
 
-    private func handleTap(userInfoJson: String) {
-        services.handleTap(userInfoJson: userInfoJson)
-    }
-
-    /// APNs payloads are JSON, so `userInfo` always serializes; anything else
-    /// becomes `{}`, which the core rejects as carrying no push payload (and
-    /// the app then simply opens at home).
-    nonisolated static func json(_ userInfo: [AnyHashable: Any]) -> String {
-        guard JSONSerialization.isValidJSONObject(userInfo),
-              let data = try? JSONSerialization.data(withJSONObject: userInfo),
-              let text = String(data: data, encoding: .utf8)
-        else { return "{}" }
-        return text
+    private func handleTap(_ input: ClickInput?) {
+        services.handleTap(input)
     }
 }

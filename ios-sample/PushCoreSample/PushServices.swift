@@ -111,10 +111,11 @@ final class PushServices {
 
     /// A tap: the core detects the channel from the payload, parses it and
     /// routes it; an unusable payload opens the home screen, never crashes.
-    func handleTap(userInfoJson: String) {
+    func handleTap(_ input: ClickInput?) {
         guard let core else { return }
         do {
-            let notification = try core.parseClick(input: .ios(userInfoJson: userInfoJson))
+            guard let input else { throw PushError.InvalidInput(reason: "userInfo is not JSON") }
+            let notification = try core.parseClick(input: input)
             router.open(core.route(notification: notification), title: notification.nickname)
         } catch {
             log.warning("tap not understood: \(error)")

@@ -5,6 +5,7 @@ import android.os.Build
 import android.os.Bundle
 import com.xiaomi.mipush.sdk.MiPushMessage
 import com.xiaomi.mipush.sdk.PushMessageHelper
+import dev.pushcore.ClickInputs
 
 /**
  * The only code that turns Android types into the plain map the
@@ -29,12 +30,12 @@ object IntentExtras {
     }
 
     /** MiPushMessage as the core expects it: `extra`, `content`, `title`, `description`, `messageId`. */
-    fun miPushMessageToMap(message: MiPushMessage): Map<String, Any?> = mapOf(
-        "extra" to (message.extra ?: emptyMap<String, String>()),
-        "content" to message.content,
-        "title" to message.title,
-        "description" to message.description,
-        "messageId" to message.messageId,
+    fun miPushMessageToMap(message: MiPushMessage): Map<String, Any?> = ClickInputs.miPushMessage(
+        extra = message.extra ?: emptyMap(),
+        content = message.content,
+        title = message.title,
+        description = message.description,
+        messageId = message.messageId,
     )
 
     private fun xiaomiMessage(intent: Intent): MiPushMessage? = try {

@@ -1,6 +1,6 @@
 package dev.pushcore.sample.click
 
-import dev.pushcore.ClickInput
+import dev.pushcore.ClickInputs
 import dev.pushcore.DedupKind
 import dev.pushcore.DedupOutcome
 import dev.pushcore.PushChannel
@@ -32,7 +32,7 @@ class NotificationGate(
     /** Null when the message was already shown or carries no usable payload. */
     fun admit(data: Map<String, String>, source: String, channel: PushChannel = PushChannel.FCM): OwnNotification? {
         val notification = try {
-            core.parseClick(ClickInput.Android(JsonText.of(data), dataUri = null, channelHint = channel))
+            core.parseClick(ClickInputs.android(data, channelHint = channel))
         } catch (e: PushException) {
             log("not posting an unusable message (${e.message})")
             return null

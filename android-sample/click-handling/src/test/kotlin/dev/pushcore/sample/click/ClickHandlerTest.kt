@@ -3,6 +3,7 @@ package dev.pushcore.sample.click
 import dev.pushcore.PushChannel
 import dev.pushcore.sample.click.TapFromMapsTest.Companion.entity
 import dev.pushcore.sample.click.TapFromMapsTest.Companion.ext
+import dev.pushcore.sample.click.TapFromMapsTest.Companion.json
 import dev.pushcore.sample.click.demo.RecordedTaps
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -60,7 +61,7 @@ class ClickHandlerTest {
     @Test
     fun `a URL opens only when the configured allow-list has its scheme and host`() {
         fun tap(url: String) = Tap(
-            mapOf("ext" to JsonText.of(mapOf("entity" to mapOf("version" to 1, "chatType" to 1, "action" to 3, "sender" to "news"), "url" to url))),
+            mapOf("ext" to json(mapOf("entity" to mapOf("version" to 1, "chatType" to 1, "action" to 3, "sender" to "news"), "url" to url))),
             registeredChannel = PushChannel.HUAWEI,
         )
         Cores.fresh().use { core ->

@@ -1,5 +1,7 @@
 package dev.pushcore.sample.click
 
+import dev.pushcore.ClickInput
+import dev.pushcore.ClickInputs
 import dev.pushcore.PushChannel
 import dev.pushcore.sample.click.demo.RecordedTaps
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -38,20 +40,6 @@ class TapFromMapsTest {
         }
     }
 
-    @Test
-    fun `JSON rendering of the value types intents carry`() {
-        val rendered = JsonText.of(
-            linkedMapOf(
-                "s" to "x", "i" to 1, "l" to 2L, "b" to true, "d" to 1.5, "n" to null,
-                "nested" to mapOf("k" to listOf(1, "two")), "ints" to intArrayOf(3, 4), "nan" to Double.NaN,
-            ),
-        )
-        assertEquals(
-            """{"s":"x","i":1,"l":2,"b":true,"d":1.5,"n":null,"nested":{"k":[1,"two"]},"ints":[3,4],"nan":"NaN"}""",
-            rendered,
-        )
-    }
-
     companion object {
         fun entity(chatType: Int, action: Int, sender: String, nickname: String, content: String, sendTime: Long) =
             linkedMapOf<String, Any?>(
@@ -62,8 +50,11 @@ class TapFromMapsTest {
 
         private val features = mapOf("fcmPushType" to 0, "fcmNotificationType" to 0)
 
+        /** JSON text of a map, written by the same helper the app's taps go through. */
+        fun json(value: Map<String, Any?>): String = (ClickInputs.android(value) as ClickInput.Android).extrasJson
+
         fun ext(entity: Map<String, Any?>, withFeatures: Boolean = true): String =
-            JsonText.of(if (withFeatures) mapOf("entity" to entity, "timPushFeatures" to features) else mapOf("entity" to entity))
+            json(if (withFeatures) mapOf("entity" to entity, "timPushFeatures" to features) else mapOf("entity" to entity))
 
         @JvmStatic
         fun taps(): List<Arguments> {
@@ -76,13 +67,15 @@ class TapFromMapsTest {
                     "xiaomi",
                     Tap(
                         mapOf(
-                            "key_message" to mapOf(
-                                "messageId" to "sdm04b88170936611298lp", "title" to "Alice",
-                                "description" to "Dinner at 7?", "content" to "",
-                                "extra" to mapOf(
+                            "key_message" to ClickInputs.miPushMessage(
+                                extra = mapOf(
                                     "ext" to ext(entity(1, 1, "alice", "Alice", "Dinner at 7?", 1764150000)),
                                     "notify_effect" to "2",
                                 ),
+                                content = "",
+                                title = "Alice",
+                                description = "Dinner at 7?",
+                                messageId = "sdm04b88170936611298lp",
                             ),
                         ),
                         registeredChannel = PushChannel.XIAOMI,
@@ -100,8 +93,8 @@ class TapFromMapsTest {
                     "oppo",
                     Tap(
                         mapOf(
-                            "entity" to JsonText.of(entity(1, 1, "carol", "Carol", "See you tomorrow", 1764150200)),
-                            "timPushFeatures" to JsonText.of(features),
+                            "entity" to json(entity(1, 1, "carol", "Carol", "See you tomorrow", 1764150200)),
+                            "timPushFeatures" to json(features),
                         ),
                         registeredChannel = PushChannel.OPPO,
                     ),
