@@ -36,7 +36,7 @@ actor FakeImSdk: ImSdk {
 
     func setAPNsToken(businessId: UInt64, token: String) async throws {
         // Never log the token: it is a long-lived credential.
-        log.info("setAPNS(businessID: \(businessId), token: \(token.prefix(4))…)")
+        log.info("setAPNS(businessID: \(businessId), token: \(String(token.prefix(4)))…)")
     }
 
     func clearAPNsToken() async throws {

@@ -78,7 +78,7 @@ final class PushServices {
             loggedInUser = userId
             UserDefaults.standard.set(userId, forKey: Self.savedUserKey)
         } catch {
-            log.error("login failed: \(error)")
+            log.error("login failed: \(String(describing: error))")
         }
     }
 
@@ -90,7 +90,7 @@ final class PushServices {
             try core.logout(reason: .proactive)
             _ = try await core.waitUntilSettled(timeoutMs: 10_000)
         } catch {
-            log.warning("push clear did not finish: \(error)")
+            log.warning("push clear did not finish: \(String(describing: error))")
         }
         try? await im.logout()
         loggedInUser = nil
@@ -118,7 +118,7 @@ final class PushServices {
             let notification = try core.parseClick(input: input)
             router.open(core.route(notification: notification), title: notification.nickname)
         } catch {
-            log.warning("tap not understood: \(error)")
+            log.warning("tap not understood: \(String(describing: error))")
             router.open(.home, title: nil)
         }
     }
