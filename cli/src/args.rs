@@ -1,4 +1,3 @@
-#![allow(dead_code)] // helpers for the subcommands; remove once all are used
 //! Small helpers shared by subcommands: argument scanning and error output.
 //! The CLI has a handful of flags per command, so a parser crate would cost
 //! more than these few lines.

@@ -5,6 +5,7 @@
 //! (`{"error":"<code>","message":"..."}`) so scripts can branch on them.
 
 mod args;
+mod parse;
 
 use std::process::ExitCode;
 
@@ -16,6 +17,7 @@ USAGE:
 
 COMMANDS:
     help        Print this help (also --help, -h)
+    parse       Normalize what a notification tap delivered, and route it
     version     Print the version (also --version, -V)
 
 Run `pushcore <COMMAND> --help` for a command's options.
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
             print!("{HELP}");
             ExitCode::SUCCESS
         }
+        "parse" => parse::run(rest),
         "version" | "--version" | "-V" => {
             println!("pushcore {}", pushcore::VERSION);
             ExitCode::SUCCESS

@@ -9,15 +9,22 @@ uniffi::setup_scaffolding!();
 
 pub mod channel;
 pub mod config;
+pub mod entity;
 pub mod error;
 mod facade;
 pub mod logging;
+pub mod payload;
+pub mod registration;
+pub mod routing;
 
 pub use channel::PushChannel;
 pub use config::PushConfig;
+pub use entity::{ChatType, NotificationAction};
 pub use error::PushError;
 pub use facade::PushCore;
 pub use logging::{LogForwarder, LogLevel, LogRecord};
+pub use payload::{ClickInput, NormalizedNotification, TapChannel};
+pub use routing::Route;
 
 /// The core's version, as compiled into the library.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

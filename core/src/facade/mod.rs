@@ -6,10 +6,14 @@
 //! PushCore` block in a submodule of this one (`facade/<area>.rs`), so the
 //! struct and constructor here stay the only shared part.
 
+mod parse;
+
 use crate::config::PushConfig;
 use crate::error::PushError;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+mod registration;
 
 /// The app's single entry point. Create one per process, at start-up, with
 /// the app's configuration and a private directory for the core's files.
@@ -17,6 +21,8 @@ use std::sync::Arc;
 pub struct PushCore {
     config: PushConfig,
     storage_dir: PathBuf,
+    /// Started by `start_registration`; until then the core has no thread.
+    registration: registration::Slot,
 }
 
 #[uniffi::export]
@@ -31,6 +37,7 @@ impl PushCore {
         Ok(Arc::new(PushCore {
             config,
             storage_dir,
+            registration: Default::default(),
         }))
     }
 

@@ -1,0 +1,194 @@
+//! `pushcore parse [FILE|-] [--lines] [--config FILE]`: what a notification
+//! tap delivered, normalized, with its in-app route.
+//!
+//! `--lines` is for bulk work on logs: one input object per line in, one
+//! output line per input line out (an `{"error":...}` line for a bad one),
+//! through one locked, buffered reader and writer with reused buffers.
+
+use crate::args::{self, Args};
+use pushcore::config::AllowedUrl;
+use pushcore::payload::{self, NormalizedNotification};
+use pushcore::routing::{self, Route};
+use pushcore::{PushConfig, PushError};
+use serde::Serialize;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::process::ExitCode;
+
+const HELP: &str = "\
+pushcore parse - normalize what a notification tap delivered
+
+USAGE:
+    pushcore parse [FILE|-] [--lines] [--config FILE]
+
+Reads {\"platform\":\"android\",\"extras\":{...},\"data_uri\":\"...\",\"channel_hint\":\"huawei\"}
+or {\"platform\":\"ios\",\"user_info\":{...}} and prints the normalized notification
+and its route as one JSON object. On rejection prints {\"error\":..,\"message\":..}
+on stderr and exits 1.
+
+OPTIONS:
+    --lines          one input object per line; one output line each (errors inline)
+    --config FILE    PushCore config whose routing.url_allow_list is used for routes
+";
+
+/// The CLI's output contract (snake_case keys).
+#[derive(Serialize)]
+struct Output<'a> {
+    channel: &'static str,
+    chat_type: &'static str,
+    sender: &'a str,
+    conversation_id: &'a str,
+    action: &'static str,
+    action_code: u32,
+    nickname: Option<&'a str>,
+    face_url: Option<&'a str>,
+    content: Option<&'a str>,
+    send_time: u64,
+    version: u32,
+    newer_version: bool,
+    message_id: Option<&'a str>,
+    vendor_message_id: Option<&'a str>,
+    title: Option<&'a str>,
+    body: Option<&'a str>,
+    route: &'a Route,
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    error: &'static str,
+    message: &'a str,
+}
+
+pub fn run(args: Vec<String>) -> ExitCode {
+    let mut args = Args::new(args);
+    if args.flag("--help") || args.flag("-h") {
+        print!("{HELP}");
+        return ExitCode::SUCCESS;
+    }
+    let lines = args.flag("--lines");
+    let config = match args.option("--config") {
+        Ok(path) => path,
+        Err(e) => return args::usage_error(&e),
+    };
+    let input = match args.positionals() {
+        Ok(p) if p.len() <= 1 => p.into_iter().next().unwrap_or_else(|| "-".into()),
+        Ok(_) => return args::usage_error("parse takes at most one FILE"),
+        Err(e) => return args::usage_error(&e),
+    };
+    let allow_list = match config {
+        Some(path) => match PushConfig::from_file(std::path::Path::new(&path)) {
+            Ok(c) => c.routing.url_allow_list,
+            Err(e) => return args::core_error(&e),
+        },
+        None => Vec::new(),
+    };
+    let reader: Box<dyn Read> = if input == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        match std::fs::File::open(&input) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                args::print_error("io", &format!("cannot read {input}: {e}"));
+                return ExitCode::from(1);
+            }
+        }
+    };
+    let result = if lines {
+        run_lines(reader, &allow_list)
+    } else {
+        return run_one(reader, &allow_list);
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is a normal end for a bulk filter.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            args::print_error("io", &e.to_string());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_one(mut reader: Box<dyn Read>, allow_list: &[AllowedUrl]) -> ExitCode {
+    let mut bytes = Vec::new();
+    // One byte past the limit is enough to know the input is too large.
+    let limit = payload::limits::MAX_INPUT_BYTES as u64 + 1;
+    if let Err(e) = reader.by_ref().take(limit).read_to_end(&mut bytes) {
+        args::print_error("io", &e.to_string());
+        return ExitCode::from(1);
+    }
+    // Whitespace padding counts: the limit is on what the caller sent.
+    let parsed = payload::limits::check_size(bytes.len())
+        .and_then(|()| payload::parse_click_json(bytes.trim_ascii()));
+    match parsed {
+        Ok(n) => {
+            let mut out = io::stdout().lock();
+            let written = write_output(&mut out, &n, allow_list).and_then(|()| out.flush());
+            match written {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    args::print_error("io", &e.to_string());
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Err(e) => args::core_error(&e),
+    }
+}
+
+fn run_lines(reader: Box<dyn Read>, allow_list: &[AllowedUrl]) -> io::Result<()> {
+    let mut reader = BufReader::with_capacity(256 * 1024, reader);
+    let mut out = BufWriter::with_capacity(256 * 1024, io::stdout().lock());
+    let mut line = Vec::with_capacity(4096);
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        match payload::parse_click_json_without_extras(line.trim_ascii()) {
+            Ok(n) => write_output(&mut out, &n, allow_list)?,
+            Err(e) => write_error(&mut out, &e)?,
+        }
+    }
+    out.flush()
+}
+
+fn write_output(
+    out: &mut impl Write,
+    n: &NormalizedNotification,
+    allow_list: &[AllowedUrl],
+) -> io::Result<()> {
+    let route = routing::route(n, allow_list);
+    let view = Output {
+        channel: n.channel.as_str(),
+        chat_type: n.chat_type.as_str(),
+        sender: &n.sender,
+        conversation_id: &n.conversation_id,
+        action: n.action.as_str(),
+        action_code: n.action.code(),
+        nickname: n.nickname.as_deref(),
+        face_url: n.face_url.as_deref(),
+        content: n.content.as_deref(),
+        send_time: n.send_time,
+        version: n.version,
+        newer_version: n.newer_version,
+        message_id: n.message_id.as_deref(),
+        vendor_message_id: n.vendor_message_id.as_deref(),
+        title: n.title.as_deref(),
+        body: n.body.as_deref(),
+        route: &route,
+    };
+    serde_json::to_writer(&mut *out, &view)?;
+    out.write_all(b"\n")
+}
+
+fn write_error(out: &mut impl Write, e: &PushError) -> io::Result<()> {
+    let message = e.message();
+    serde_json::to_writer(
+        &mut *out,
+        &ErrorLine {
+            error: e.code(),
+            message: &message,
+        },
+    )?;
+    out.write_all(b"\n")
+}

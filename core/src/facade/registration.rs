@@ -1,0 +1,236 @@
+//! Registration on the facade: the app injects its platform, reporter and
+//! listener once, then forwards login, logout and device events.
+
+use super::PushCore;
+use crate::channel::PushChannel;
+use crate::error::PushError;
+use crate::registration::actor::Deps;
+use crate::registration::backoff::Jitter;
+use crate::registration::service::RegistrationService;
+use crate::registration::sqlite_store::SqliteStore;
+use crate::registration::store::{MemoryStore, RegistrationStore};
+use crate::registration::{
+    LogoutReason, PushListener, PushPlatform, RegistrationState, TokenReporter,
+};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The running registration service, if started.
+pub(super) type Slot = Mutex<Option<Arc<RegistrationService>>>;
+
+fn not_started() -> PushError {
+    PushError::InvalidState {
+        reason: "registration is not started: call start_registration first".into(),
+    }
+}
+
+impl PushCore {
+    fn service(&self) -> Result<Arc<RegistrationService>, PushError> {
+        let slot = match self.registration.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        slot.clone().ok_or_else(not_started)
+    }
+}
+
+#[uniffi::export]
+impl PushCore {
+    /// Starts registration with the app's implementations. Starts the
+    /// core's one background thread; call once, early (before `login`).
+    /// If the database cannot be opened, registration still runs and only
+    /// forgets across restarts what it reported (logged as a warning).
+    pub fn start_registration(
+        &self,
+        platform: Arc<dyn PushPlatform>,
+        reporter: Arc<dyn TokenReporter>,
+        listener: Option<Arc<dyn PushListener>>,
+    ) -> Result<(), PushError> {
+        let mut slot = match self.registration.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        if slot.is_some() {
+            return Err(PushError::InvalidState {
+                reason: "registration is already started".into(),
+            });
+        }
+        let store: Box<dyn RegistrationStore> = match SqliteStore::open(&self.storage_dir) {
+            Ok(store) => Box::new(store),
+            Err(e) => {
+                log::warn!(target: "pushcore::registration", "registration store unavailable, using memory: {e}");
+                Box::new(MemoryStore::default())
+            }
+        };
+        let service = RegistrationService::start(Deps {
+            config: self.config.clone(),
+            platform,
+            reporter,
+            listener,
+            store,
+            jitter: Jitter::from_entropy(),
+        })?;
+        *slot = Some(Arc::new(service));
+        Ok(())
+    }
+
+    /// The IM user logged in (call after the IM SDK's login succeeded, and
+    /// again at every app start while logged in).
+    pub fn login(&self, user_id: String) -> Result<(), PushError> {
+        if user_id.trim().is_empty() {
+            return Err(PushError::InvalidInput {
+                reason: "user_id must not be empty".into(),
+            });
+        }
+        self.service()?.login(user_id)
+    }
+
+    /// The IM session ended. For a proactive logout call this before the IM
+    /// SDK's logout and wait (`wait_until_settled`) so the token clear
+    /// reaches the backend while the session still exists.
+    pub fn logout(&self, reason: LogoutReason) -> Result<(), PushError> {
+        self.service()?.logout(reason)
+    }
+
+    /// The vendor SDK issued a new token (FCM `onNewToken`, HMS
+    /// `onNewToken`, APNs registration...), at any moment.
+    pub fn on_new_token(&self, channel: PushChannel, token: String) -> Result<(), PushError> {
+        if token.trim().is_empty() {
+            return Err(PushError::InvalidInput {
+                reason: "token must not be empty".into(),
+            });
+        }
+        self.service()?.new_token(channel, token)
+    }
+
+    /// The app came to the foreground: a failed registration retries now.
+    pub fn on_app_foreground(&self) -> Result<(), PushError> {
+        self.service()?.app_foreground()
+    }
+
+    /// Connectivity is back: a failed registration retries now.
+    pub fn on_network_available(&self) -> Result<(), PushError> {
+        self.service()?.network_available()
+    }
+
+    /// The current registration state (logged out before
+    /// `start_registration`).
+    pub fn registration_state(&self) -> RegistrationState {
+        self.service()
+            .map(|s| s.state())
+            .unwrap_or_else(|_| RegistrationState::logged_out(0))
+    }
+
+    /// Waits until the last login or logout is done: registered, failed,
+    /// no channel, or logged out with the clear delivered. Fails with
+    /// `Timeout` after `timeout_ms`.
+    pub async fn wait_until_settled(
+        &self,
+        timeout_ms: u64,
+    ) -> Result<RegistrationState, PushError> {
+        let service = self.service()?;
+        service
+            .wait_until_settled(Duration::from_millis(timeout_ms))
+            .await
+    }
+
+    /// Stops registration and its thread (a pending logout clear may take
+    /// up to `retry.platform_timeout_ms`). Later calls fail with
+    /// `InvalidState`. Dropping the core does the same.
+    pub fn shutdown(&self) {
+        if let Ok(service) = self.service() {
+            service.shutdown();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::PushConfig;
+    use crate::registration::sim::{SimLog, SimulatedBackend, SimulatedPlatform};
+    use crate::registration::{DeviceInfo, RegistrationPhase};
+
+    fn example() -> PushConfig {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
+        PushConfig::from_file(&path).unwrap()
+    }
+
+    fn start(core: &PushCore) -> Arc<SimulatedBackend> {
+        let log = SimLog::default();
+        let platform = Arc::new(SimulatedPlatform::new(
+            DeviceInfo::android("vivo", "vivo"),
+            log.clone(),
+        ));
+        let backend = Arc::new(SimulatedBackend::new(log));
+        backend.set_session(Some("alice".into()));
+        core.start_registration(platform, backend.clone(), None)
+            .unwrap();
+        backend
+    }
+
+    fn settle(core: &PushCore) -> RegistrationState {
+        let waiter = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        waiter.block_on(core.wait_until_settled(10_000)).unwrap()
+    }
+
+    #[test]
+    fn a_restarted_core_does_not_report_an_unchanged_token_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().display().to_string();
+        let reports = |backend: &SimulatedBackend| backend.current().map(|r| r.token);
+        {
+            let core = PushCore::new(example(), path.clone()).unwrap();
+            let backend = start(&core);
+            core.login("alice".into()).unwrap();
+            assert_eq!(settle(&core).phase, RegistrationPhase::Registered);
+            assert!(reports(&backend).is_some());
+        }
+        assert!(dir.path().join("pushcore.db").is_file());
+        let core = PushCore::new(example(), path).unwrap();
+        let backend = start(&core);
+        core.login("alice".into()).unwrap();
+        let state = settle(&core);
+        assert_eq!(state.phase, RegistrationPhase::Registered);
+        assert_eq!(state.channel, Some(crate::PushChannel::Vivo));
+        assert_eq!(reports(&backend), None, "reported again after restart");
+    }
+
+    #[test]
+    fn an_unusable_database_falls_back_to_memory_and_still_registers() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("pushcore.db")).unwrap();
+        let core = PushCore::new(example(), dir.path().display().to_string()).unwrap();
+        let backend = start(&core);
+        core.login("alice".into()).unwrap();
+        assert_eq!(settle(&core).phase, RegistrationPhase::Registered);
+        assert!(backend.current().is_some());
+    }
+
+    #[test]
+    fn waiting_times_out_with_a_typed_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = PushCore::new(example(), dir.path().display().to_string()).unwrap();
+        let backend = start(&core);
+        backend.set_default(crate::registration::sim::SimCall::hang());
+        core.login("alice".into()).unwrap();
+        let waiter = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let err = waiter.block_on(core.wait_until_settled(50)).unwrap_err();
+        assert_eq!(err.code(), "timeout");
+        assert_eq!(
+            core.registration_state().phase,
+            RegistrationPhase::Reporting
+        );
+        assert_eq!(
+            core.on_new_token(crate::PushChannel::Vivo, "".into())
+                .unwrap_err()
+                .code(),
+            "invalid_input"
+        );
+    }
+}

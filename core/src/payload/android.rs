@@ -1,0 +1,150 @@
+//! Android taps: one reader per delivered shape (push-facts.md section 3).
+//! The order of checks goes from the most specific shape to the least, so a
+//! forged extra cannot make a tap look like a weaker-checked channel.
+
+use super::intent_uri::{self, IntentExtra};
+use super::{id_string, no_push_payload, text, Delivery};
+use crate::channel::PushChannel;
+use crate::entity::object_or_json_text;
+use crate::error::{invalid_input, PushError};
+use crate::payload::TapChannel;
+use serde_json::{Map, Value};
+
+pub(super) fn read(
+    mut extras: Map<String, Value>,
+    data_uri: Option<&str>,
+    hint: Option<PushChannel>,
+) -> Result<Delivery, PushError> {
+    if let Some(message) = extras.remove("key_message") {
+        return xiaomi(message, extras);
+    }
+    if extras.keys().any(|k| k.starts_with("google.")) {
+        return fcm(extras);
+    }
+    if extras.contains_key("entity") {
+        return oppo(extras);
+    }
+    if let Some(custom) = extras.remove("selfDefineContentString") {
+        return meizu(custom, extras);
+    }
+    if let Some(uri) = data_uri.filter(|u| intent_uri::has_intent_fragment(u)) {
+        let mut uri_ext = None;
+        let parsed =
+            intent_uri::parse_intent_extras(uri).map_err(|e| invalid_input(e.to_string()))?;
+        for (key, value) in parsed {
+            match value {
+                IntentExtra::String(s) if key == "ext" => uri_ext = Some(Value::String(s)),
+                other => {
+                    extras.entry(key).or_insert_with(|| other.to_json());
+                }
+            }
+        }
+        if let Some(uri_ext) = uri_ext {
+            // Huawei and Honor both put `S.ext` in the click intent URI.
+            let channel = match hint {
+                Some(PushChannel::Huawei) => TapChannel::Huawei,
+                Some(PushChannel::Honor) => TapChannel::Honor,
+                _ => TapChannel::Unknown,
+            };
+            let ext = extras.remove("ext").unwrap_or(uri_ext);
+            return Ok(plain(channel, ext, extras));
+        }
+    }
+    if let Some(ext) = extras.remove("ext") {
+        // Huawei (intent parameters), Honor, vivo, Meizu and FCM's data all
+        // arrive as a bare `ext` extra: only the hint can tell them apart.
+        let channel = match hint {
+            Some(
+                c @ (PushChannel::Huawei
+                | PushChannel::Honor
+                | PushChannel::Vivo
+                | PushChannel::Meizu
+                | PushChannel::Fcm),
+            ) => c.into(),
+            _ => TapChannel::Unknown,
+        };
+        return Ok(plain(channel, ext, extras));
+    }
+    Err(no_push_payload(
+        "the intent carries no `ext`, `entity` or `key_message`",
+    ))
+}
+
+fn plain(channel: TapChannel, ext: Value, unused: Map<String, Value>) -> Delivery {
+    Delivery {
+        channel,
+        ext,
+        vendor_message_id: None,
+        title: None,
+        body: None,
+        unused,
+    }
+}
+
+/// `key_message` holds a MiPushMessage; its `extra` map holds `ext`.
+fn xiaomi(message: Value, mut unused: Map<String, Value>) -> Result<Delivery, PushError> {
+    let mut message =
+        object_or_json_text(message, "key_message").map_err(|e| invalid_input(e.message()))?;
+    let mut extra = match message.remove("extra") {
+        None | Some(Value::Null) => Map::new(),
+        Some(v) => {
+            object_or_json_text(v, "key_message.extra").map_err(|e| invalid_input(e.message()))?
+        }
+    };
+    let ext = extra
+        .remove("ext")
+        .ok_or_else(|| no_push_payload("the MiPushMessage's `extra` has no `ext`"))?;
+    for (key, value) in extra {
+        unused.entry(key).or_insert(value);
+    }
+    Ok(Delivery {
+        channel: TapChannel::Xiaomi,
+        ext,
+        vendor_message_id: message.remove("messageId").and_then(id_string),
+        title: text(message.remove("title")),
+        body: text(message.remove("description")),
+        unused,
+    })
+}
+
+/// FCM's data map key `ext`, beside `google.*` keys on the tray intent.
+fn fcm(mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
+    let ext = extras
+        .remove("ext")
+        .ok_or_else(|| no_push_payload("the FCM data has no `ext`"))?;
+    Ok(Delivery {
+        channel: TapChannel::Fcm,
+        ext,
+        vendor_message_id: extras.remove("google.message_id").and_then(id_string),
+        title: None,
+        body: None,
+        unused: extras,
+    })
+}
+
+/// OPPO turns each top-level key of ext into its own extra.
+fn oppo(mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
+    let mut ext = Map::new();
+    for key in ["entity", "timPushFeatures"] {
+        if let Some(v) = extras.remove(key) {
+            ext.insert(key.to_string(), v);
+        }
+    }
+    Ok(plain(TapChannel::Oppo, Value::Object(ext), extras))
+}
+
+/// Meizu's click callback: `selfDefineContentString`, a JSON object string
+/// holding the custom attributes, `ext` among them.
+fn meizu(custom: Value, mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
+    let mut custom = object_or_json_text(custom, "selfDefineContentString")?;
+    let ext = match extras.remove("ext").or_else(|| custom.remove("ext")) {
+        Some(ext) => ext,
+        // The custom attributes may be the ext document itself.
+        None if custom.contains_key("entity") => Value::Object(std::mem::take(&mut custom)),
+        None => return Err(no_push_payload("selfDefineContentString has no `ext`")),
+    };
+    for (key, value) in custom {
+        extras.entry(key).or_insert(value);
+    }
+    Ok(plain(TapChannel::Meizu, ext, extras))
+}

@@ -1,0 +1,367 @@
+//! Turns what a notification tap delivers, in whichever channel's shape,
+//! into one [`NormalizedNotification`].
+//!
+//! The channel is detected from the payload's shape, never from the device
+//! brand: the reference SDK picked its parser by brand and broke on every
+//! phone running another vendor's push (push-facts.md section 1). Where two
+//! channels deliver the same shape, the app's channel hint (the channel it
+//! registered with) decides; otherwise the channel is `unknown` and the
+//! click is still parsed.
+//!
+//! Every input is size- and depth-checked before it is parsed, and every
+//! failure is a typed [`PushError`]: a tap must never crash the host app.
+
+mod android;
+mod apns;
+pub mod intent_uri;
+pub mod limits;
+
+#[cfg(test)]
+mod tests;
+
+use crate::channel::PushChannel;
+use crate::entity::{ChatType, ImExt, NotificationAction, KNOWN_ENTITY_VERSION};
+use crate::error::{invalid_input, PushError};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// What the app hands over from a tap. Maps of arbitrary JSON values cannot
+/// cross the FFI, so each map travels as one JSON text; the Kotlin and Swift
+/// helpers build it from native maps.
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum ClickInput {
+    Android {
+        /// The tapped intent's extras as a JSON object. A nested Bundle, or
+        /// Xiaomi's MiPushMessage (keys `extra`, `content`, `title`,
+        /// `description`, `messageId`), is a nested object.
+        extras_json: String,
+        /// The intent's data URI, if any.
+        data_uri: Option<String>,
+        /// The channel the app registered with; breaks ties between
+        /// channels that deliver the same shape.
+        channel_hint: Option<PushChannel>,
+    },
+    Ios {
+        /// The notification's `userInfo` as a JSON object.
+        user_info_json: String,
+    },
+}
+
+/// The channel a tap came through, as far as its shape tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum TapChannel {
+    Xiaomi,
+    Huawei,
+    Honor,
+    Oppo,
+    Vivo,
+    Meizu,
+    Fcm,
+    Apns,
+    Unknown,
+}
+
+impl TapChannel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TapChannel::Unknown => "unknown",
+            known => known.push_channel().map_or("unknown", PushChannel::as_str),
+        }
+    }
+
+    pub fn push_channel(self) -> Option<PushChannel> {
+        Some(match self {
+            TapChannel::Xiaomi => PushChannel::Xiaomi,
+            TapChannel::Huawei => PushChannel::Huawei,
+            TapChannel::Honor => PushChannel::Honor,
+            TapChannel::Oppo => PushChannel::Oppo,
+            TapChannel::Vivo => PushChannel::Vivo,
+            TapChannel::Meizu => PushChannel::Meizu,
+            TapChannel::Fcm => PushChannel::Fcm,
+            TapChannel::Apns => PushChannel::Apns,
+            TapChannel::Unknown => return None,
+        })
+    }
+}
+
+impl From<PushChannel> for TapChannel {
+    fn from(c: PushChannel) -> Self {
+        match c {
+            PushChannel::Xiaomi => TapChannel::Xiaomi,
+            PushChannel::Huawei => TapChannel::Huawei,
+            PushChannel::Honor => TapChannel::Honor,
+            PushChannel::Oppo => TapChannel::Oppo,
+            PushChannel::Vivo => TapChannel::Vivo,
+            PushChannel::Meizu => TapChannel::Meizu,
+            PushChannel::Fcm => TapChannel::Fcm,
+            PushChannel::Apns => TapChannel::Apns,
+        }
+    }
+}
+
+/// One tap, whatever channel delivered it.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct NormalizedNotification {
+    pub channel: TapChannel,
+    pub chat_type: ChatType,
+    /// User id, or group id for group chats.
+    pub sender: String,
+    /// `c2c_<sender>` or `group_<sender>`, the IM SDK's conversation id.
+    pub conversation_id: String,
+    pub action: NotificationAction,
+    pub nickname: Option<String>,
+    pub face_url: Option<String>,
+    pub content: Option<String>,
+    /// Seconds since the epoch; often 0.
+    pub send_time: u64,
+    pub version: u32,
+    /// The entity's version is newer than this core knows: the known fields
+    /// were read, unknown ones ignored. Worth logging, never worth dropping.
+    pub newer_version: bool,
+    /// The IM message id, when the entity carries one (`msgID`/`messageId`).
+    pub message_id: Option<String>,
+    /// The vendor's message id (FCM `google.message_id`, Xiaomi `messageId`).
+    pub vendor_message_id: Option<String>,
+    /// From the APNs alert or the MiPushMessage, when present.
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub custom_data: Option<Vec<u8>>,
+    /// Keys the core did not use: the tap's own extras and the keys the app
+    /// added to `ext`. String values as they are, others as JSON text.
+    pub extras: HashMap<String, String>,
+}
+
+/// What a channel reader found, before `ext` is decoded.
+struct Delivery {
+    channel: TapChannel,
+    ext: Value,
+    vendor_message_id: Option<String>,
+    title: Option<String>,
+    body: Option<String>,
+    unused: Map<String, Value>,
+}
+
+/// The platform-independent form every entry point reduces to.
+enum Tap {
+    Android {
+        extras: Map<String, Value>,
+        data_uri: Option<String>,
+        hint: Option<PushChannel>,
+    },
+    Ios {
+        user_info: Map<String, Value>,
+    },
+}
+
+/// Parses the exported [`ClickInput`].
+pub fn parse_click(input: ClickInput) -> Result<NormalizedNotification, PushError> {
+    let tap = match input {
+        ClickInput::Android {
+            extras_json,
+            data_uri,
+            channel_hint,
+        } => {
+            let uri_len = data_uri.as_ref().map_or(0, String::len);
+            limits::check_size(extras_json.len().saturating_add(uri_len))?;
+            let extras = if extras_json.trim().is_empty() {
+                Map::new()
+            } else {
+                parse_object(extras_json.as_bytes(), "extras")?
+            };
+            Tap::Android {
+                extras,
+                data_uri,
+                hint: channel_hint,
+            }
+        }
+        ClickInput::Ios { user_info_json } => Tap::Ios {
+            user_info: parse_object(user_info_json.as_bytes(), "user_info")?,
+        },
+    };
+    normalize(tap, Extras::Keep)
+}
+
+/// Parses the CLI's JSON form, `{"platform":"android","extras":{...},
+/// "data_uri":"...","channel_hint":"huawei"}` or `{"platform":"ios",
+/// "user_info":{...}}`, straight from bytes (invalid UTF-8 is an error).
+pub fn parse_click_json(bytes: &[u8]) -> Result<NormalizedNotification, PushError> {
+    normalize(tap_from_json(bytes)?, Extras::Keep)
+}
+
+/// [`parse_click_json`] for bulk tools that never look at
+/// [`NormalizedNotification::extras`]: it is left empty, which saves a map
+/// per payload (`pushcore parse --lines`).
+pub fn parse_click_json_without_extras(bytes: &[u8]) -> Result<NormalizedNotification, PushError> {
+    normalize(tap_from_json(bytes)?, Extras::Drop)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Extras {
+    Keep,
+    Drop,
+}
+
+/// The CLI's JSON form as a [`ClickInput`], for hosts that receive taps as
+/// JSON (logs, tests, a web view bridge).
+pub fn click_input_from_json(json: &str) -> Result<ClickInput, PushError> {
+    Ok(match tap_from_json(json.as_bytes())? {
+        Tap::Android {
+            extras,
+            data_uri,
+            hint,
+        } => ClickInput::Android {
+            extras_json: Value::Object(extras).to_string(),
+            data_uri,
+            channel_hint: hint,
+        },
+        Tap::Ios { user_info } => ClickInput::Ios {
+            user_info_json: Value::Object(user_info).to_string(),
+        },
+    })
+}
+
+fn parse_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>, PushError> {
+    limits::check_document(bytes)?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| invalid_input(format!("{what} is not valid UTF-8: {e}")))?;
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(invalid_input(format!("{what} must be a JSON object"))),
+        Err(e) => Err(invalid_input(format!("{what} is not JSON: {e}"))),
+    }
+}
+
+fn tap_from_json(bytes: &[u8]) -> Result<Tap, PushError> {
+    let doc = parse_object(bytes, "input")?;
+    let (mut platform, mut extras, mut data_uri, mut hint, mut user_info) =
+        (None, None, None, None, None);
+    for (key, value) in doc {
+        match key.as_str() {
+            "platform" => platform = Some(value),
+            "extras" => extras = Some(value),
+            "data_uri" => data_uri = Some(value),
+            "channel_hint" => hint = Some(value),
+            "user_info" => user_info = Some(value),
+            _ => {}
+        }
+    }
+    let platform = match platform {
+        Some(Value::String(p)) => p,
+        _ => return Err(invalid_input("`platform` must be \"android\" or \"ios\"")),
+    };
+    match platform.as_str() {
+        "android" => {
+            let extras = match extras {
+                None | Some(Value::Null) => Map::new(),
+                Some(Value::Object(m)) => m,
+                Some(_) => return Err(invalid_input("`extras` must be a JSON object")),
+            };
+            let data_uri = match data_uri {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s),
+                Some(_) => return Err(invalid_input("`data_uri` must be a string")),
+            };
+            let hint = match hint {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) => Some(s.parse::<PushChannel>().map_err(invalid_input)?),
+                Some(_) => return Err(invalid_input("`channel_hint` must be a channel name")),
+            };
+            Ok(Tap::Android {
+                extras,
+                data_uri,
+                hint,
+            })
+        }
+        "ios" => match user_info {
+            Some(Value::Object(user_info)) => Ok(Tap::Ios { user_info }),
+            Some(Value::String(text)) => Ok(Tap::Ios {
+                user_info: parse_object(text.as_bytes(), "user_info")?,
+            }),
+            _ => Err(invalid_input("`user_info` must be a JSON object")),
+        },
+        other => Err(invalid_input(format!(
+            "`platform` must be \"android\" or \"ios\", got `{other}`"
+        ))),
+    }
+}
+
+fn normalize(tap: Tap, keep: Extras) -> Result<NormalizedNotification, PushError> {
+    let delivery = match tap {
+        Tap::Android {
+            extras,
+            data_uri,
+            hint,
+        } => android::read(extras, data_uri.as_deref(), hint)?,
+        Tap::Ios { user_info } => apns::read(user_info)?,
+    };
+    if delivery.ext.is_null() {
+        return Err(no_push_payload("`ext` is null"));
+    }
+    let ImExt {
+        entity, app_keys, ..
+    } = ImExt::read(delivery.ext)?;
+    let mut extras = HashMap::new();
+    if keep == Extras::Keep {
+        extras.reserve(delivery.unused.len() + app_keys.len());
+        for (key, value) in app_keys.into_iter().chain(delivery.unused) {
+            extras.entry(key).or_insert_with(|| match value {
+                Value::String(s) => s,
+                other => other.to_string(),
+            });
+        }
+    }
+    let conversation_id = format!("{}_{}", entity.chat_type.as_str(), entity.sender);
+    Ok(NormalizedNotification {
+        channel: delivery.channel,
+        chat_type: entity.chat_type,
+        sender: entity.sender,
+        conversation_id,
+        action: entity.action,
+        nickname: entity.nickname,
+        face_url: entity.face_url,
+        content: entity.content,
+        send_time: entity.send_time,
+        version: entity.version,
+        newer_version: entity.version > KNOWN_ENTITY_VERSION,
+        message_id: entity.message_id,
+        vendor_message_id: delivery.vendor_message_id,
+        title: delivery.title,
+        body: delivery.body,
+        custom_data: entity.custom_data,
+        extras,
+    })
+}
+
+fn no_push_payload(reason: impl Into<String>) -> PushError {
+    PushError::NoPushPayload {
+        reason: reason.into(),
+    }
+}
+
+/// A string, or a number rendered as one (ids arrive both ways).
+fn id_string(v: Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn text(v: Option<Value>) -> Option<String> {
+    match v {
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// Parses a [`ClickInput`].
+#[uniffi::export]
+pub fn parse_click_input(input: ClickInput) -> Result<NormalizedNotification, PushError> {
+    parse_click(input)
+}
+
+/// Builds a [`ClickInput`] from the CLI's JSON form (see `pushcore parse`).
+#[uniffi::export(name = "click_input_from_json")]
+pub fn export_click_input_from_json(json: String) -> Result<ClickInput, PushError> {
+    click_input_from_json(&json)
+}

@@ -1,0 +1,29 @@
+//! Login-aware push registration: choose the device's channel, get its
+//! token from the platform, report it for the logged-in user, keep it
+//! current, and stop the moment the session ends.
+//!
+//! - [`device`] and [`select`]: which channel a device uses.
+//! - [`traits`]: what the app implements (platform, reporter, listener).
+//! - [`actor`]: the state machine, one serialized task.
+//! - [`service`]: runs the actor on the core's single background thread.
+//! - [`store`] / [`sqlite_store`]: what was reported, across restarts.
+//! - [`sim`]: simulated platform and backend for tests, benches, the CLI.
+
+pub mod actor;
+pub mod backoff;
+pub mod device;
+pub mod select;
+pub mod service;
+pub mod sim;
+pub mod sqlite_store;
+pub mod state;
+pub mod store;
+pub mod traits;
+
+#[cfg(test)]
+mod tests;
+
+pub use device::{ApnsEnvironment, DeviceInfo, DeviceOs, VendorSupport};
+pub use select::{choose_channel, ChannelChoice, Choice, Selection};
+pub use state::{LogoutReason, RegistrationError, RegistrationPhase, RegistrationState};
+pub use traits::{PushListener, PushPlatform, TokenReport, TokenReporter};

@@ -1,0 +1,268 @@
+//! Where a tapped notification may take the user.
+//!
+//! Vendor click activities must be exported, so any app on the device can
+//! send them a forged intent carrying any payload (push-facts.md section
+//! 10). If a payload could name an activity, component, package, intent URI
+//! or arbitrary URL, a forged tap could open a non-exported screen with the
+//! app's privileges, or send the user to a phishing page that looks like it
+//! came from the app. So the payload only ever selects among a fixed set of
+//! in-app destinations ([`Route`]); the one open-ended destination, a URL,
+//! is returned only when its scheme and host are on the app's own
+//! allow-list from `PushConfig.routing`, and schemes that launch components
+//! or read local data are refused even if listed.
+
+use crate::config::AllowedUrl;
+use crate::entity::{ChatType, NotificationAction};
+use crate::payload::NormalizedNotification;
+use serde::Serialize;
+
+/// The app-defined key (in `ext` or the extras) that may carry a URL for
+/// notifications whose action is neither chat nor call.
+pub const URL_KEY: &str = "url";
+
+const NEVER_ALLOWED_SCHEMES: &[&str] = &[
+    "intent",
+    "android-app",
+    "file",
+    "content",
+    "javascript",
+    "data",
+];
+
+/// An in-app destination. Nothing here can launch another app's component.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Enum)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Route {
+    C2cChat {
+        user_id: String,
+    },
+    GroupChat {
+        group_id: String,
+    },
+    Call {
+        #[serde(serialize_with = "chat_type_name")]
+        chat_type: ChatType,
+        sender: String,
+    },
+    Home,
+    Url {
+        url: String,
+    },
+}
+
+/// The route's JSON names the chat type (`c2c`), unlike the wire's number.
+fn chat_type_name<S: serde::Serializer>(chat_type: &ChatType, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(chat_type.as_str())
+}
+
+/// Chooses the destination for a tap.
+pub fn route(notification: &NormalizedNotification, allow_list: &[AllowedUrl]) -> Route {
+    match notification.action {
+        NotificationAction::Call => Route::Call {
+            chat_type: notification.chat_type,
+            sender: notification.sender.clone(),
+        },
+        NotificationAction::Chat => chat(notification),
+        NotificationAction::Other { .. } => notification
+            .extras
+            .get(URL_KEY)
+            .filter(|url| is_allowed_url(url, allow_list))
+            .map_or(Route::Home, |url| Route::Url { url: url.clone() }),
+    }
+}
+
+fn chat(n: &NormalizedNotification) -> Route {
+    match n.chat_type {
+        ChatType::C2c => Route::C2cChat {
+            user_id: n.sender.clone(),
+        },
+        ChatType::Group => Route::GroupChat {
+            group_id: n.sender.clone(),
+        },
+    }
+}
+
+/// True when `url` is `scheme://host[/...]` with scheme and host exactly on
+/// the allow-list: no user info, no port, no whitespace, control characters
+/// or backslashes (parsers disagree on those, which is how allow-lists are
+/// usually bypassed).
+pub fn is_allowed_url(url: &str, allow_list: &[AllowedUrl]) -> bool {
+    if url.len() > 2048
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+    {
+        return false;
+    }
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let host = &rest[..authority_end];
+    if host.is_empty() || host.contains(['@', ':', '%']) {
+        return false;
+    }
+    let scheme = scheme.to_ascii_lowercase();
+    if NEVER_ALLOWED_SCHEMES.contains(&scheme.as_str()) {
+        return false;
+    }
+    allow_list
+        .iter()
+        .any(|a| a.scheme.eq_ignore_ascii_case(&scheme) && a.host.eq_ignore_ascii_case(host))
+}
+
+/// Chooses the destination for a tap against an explicit allow-list (the
+/// `PushCore.route` method uses the configured one).
+#[uniffi::export]
+pub fn route_notification(
+    notification: NormalizedNotification,
+    url_allow_list: Vec<AllowedUrl>,
+) -> Route {
+    route(&notification, &url_allow_list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payload::TapChannel;
+    use std::collections::HashMap;
+
+    fn tap(
+        chat_type: ChatType,
+        action: NotificationAction,
+        url: Option<&str>,
+    ) -> NormalizedNotification {
+        NormalizedNotification {
+            channel: TapChannel::Fcm,
+            chat_type,
+            sender: "s1".into(),
+            conversation_id: format!("{}_s1", chat_type.as_str()),
+            action,
+            nickname: None,
+            face_url: None,
+            content: None,
+            send_time: 0,
+            version: 1,
+            newer_version: false,
+            message_id: None,
+            vendor_message_id: None,
+            title: None,
+            body: None,
+            custom_data: None,
+            extras: url
+                .map(|u| HashMap::from([(URL_KEY.to_string(), u.to_string())]))
+                .unwrap_or_default(),
+        }
+    }
+
+    fn allow() -> Vec<AllowedUrl> {
+        vec![AllowedUrl {
+            scheme: "https".into(),
+            host: "im.example.com".into(),
+        }]
+    }
+
+    #[test]
+    fn actions_map_to_fixed_destinations() {
+        use NotificationAction::*;
+        let other = Other { code: 7 };
+        let good = Some("https://im.example.com/news/1");
+        let table = [
+            (
+                ChatType::C2c,
+                Chat,
+                None,
+                Route::C2cChat {
+                    user_id: "s1".into(),
+                },
+            ),
+            (
+                ChatType::Group,
+                Chat,
+                good,
+                Route::GroupChat {
+                    group_id: "s1".into(),
+                },
+            ),
+            (
+                ChatType::C2c,
+                Call,
+                good,
+                Route::Call {
+                    chat_type: ChatType::C2c,
+                    sender: "s1".into(),
+                },
+            ),
+            (ChatType::Group, other, None, Route::Home),
+            (
+                ChatType::C2c,
+                other,
+                good,
+                Route::Url {
+                    url: "https://im.example.com/news/1".into(),
+                },
+            ),
+        ];
+        for (chat_type, action, url, expected) in table {
+            assert_eq!(
+                route(&tap(chat_type, action, url), &allow()),
+                expected,
+                "{action:?} {url:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_exact_allow_listed_urls_pass() {
+        let table = [
+            ("https://im.example.com", true),
+            ("HTTPS://IM.example.com/a?b#c", true),
+            ("https://im.example.com.evil.com/", false),
+            ("https://evil.com/im.example.com", false),
+            ("https://user@im.example.com/", false),
+            ("https://evil.com\\@im.example.com/", false),
+            ("https://im.example.com:8443/", false),
+            ("https://im.example%2ecom/", false),
+            ("http://im.example.com/", false),
+            ("https:/im.example.com/", false),
+            ("https://im.example.com/\n", false),
+            ("intent://im.example.com/#Intent;component=x/.Y;end", false),
+            ("javascript://im.example.com/%0aalert(1)", false),
+            ("", false),
+        ];
+        for (url, ok) in table {
+            assert_eq!(is_allowed_url(url, &allow()), ok, "{url}");
+        }
+        let listed_but_forbidden = [AllowedUrl {
+            scheme: "intent".into(),
+            host: "x".into(),
+        }];
+        assert!(!is_allowed_url("intent://x/", &listed_but_forbidden));
+        assert!(!is_allowed_url("https://im.example.com/", &[]));
+    }
+
+    #[test]
+    fn a_forged_payload_cannot_name_a_component() {
+        let forged = r#"{"platform":"android","channel_hint":"vivo","extras":{
+            "ext":"{\"entity\":{\"chatType\":1,\"action\":5,\"sender\":\"x\"},\"url\":\"intent:#Intent;component=com.app/.Admin;end\"}",
+            "component":"com.app/.Admin","url":"https://evil.example/"}}"#;
+        let n = crate::payload::parse_click_json(forged.as_bytes()).unwrap();
+        assert_eq!(route(&n, &allow()), Route::Home);
+    }
+
+    #[test]
+    fn the_route_json_names_its_kind() {
+        let call = Route::Call {
+            chat_type: ChatType::Group,
+            sender: "g".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&call).unwrap(),
+            r#"{"kind":"call","chat_type":"group","sender":"g"}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&Route::Home).unwrap(),
+            r#"{"kind":"home"}"#
+        );
+    }
+}
