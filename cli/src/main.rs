@@ -5,7 +5,10 @@
 //! (`{"error":"<code>","message":"..."}`) so scripts can branch on them.
 
 mod args;
+mod build_push;
+mod dedup;
 mod parse;
+mod simulate;
 
 use std::process::ExitCode;
 
@@ -18,6 +21,9 @@ USAGE:
 COMMANDS:
     help        Print this help (also --help, -h)
     parse       Normalize what a notification tap delivered, and route it
+    dedup       Mark keys in a dedup store: fresh or duplicate (or --stats)
+    build-push  Build a message's offline push info and check it per channel
+    simulate    Render a message as a channel delivers it on tap
     version     Print the version (also --version, -V)
 
 Run `pushcore <COMMAND> --help` for a command's options.
@@ -40,9 +46,9 @@ fn main() -> ExitCode {
             println!("pushcore {}", pushcore::VERSION);
             ExitCode::SUCCESS
         }
-        other => {
-            let _ = rest;
-            args::usage_error(&format!("unknown command `{other}`; see `pushcore --help`"))
-        }
+        "dedup" => dedup::run(rest),
+        "build-push" => build_push::run(rest),
+        "simulate" => simulate::run(rest),
+        other => args::usage_error(&format!("unknown command `{other}`; see `pushcore --help`")),
     }
 }

@@ -13,9 +13,11 @@ pub mod entity;
 pub mod error;
 mod facade;
 pub mod logging;
+pub mod outbound;
 pub mod payload;
 pub mod registration;
 pub mod routing;
+pub mod store;
 
 pub use channel::PushChannel;
 pub use config::PushConfig;

@@ -6,14 +6,16 @@
 //! PushCore` block in a submodule of this one (`facade/<area>.rs`), so the
 //! struct and constructor here stay the only shared part.
 
+mod dedup;
 mod parse;
+mod registration;
 
 use crate::config::PushConfig;
 use crate::error::PushError;
+use crate::store::dedup::Dedup;
+use crate::store::{db, Store, SystemClock};
 use std::path::PathBuf;
 use std::sync::Arc;
-
-mod registration;
 
 /// The app's single entry point. Create one per process, at start-up, with
 /// the app's configuration and a private directory for the core's files.
@@ -23,6 +25,11 @@ pub struct PushCore {
     storage_dir: PathBuf,
     /// Started by `start_registration`; until then the core has no thread.
     registration: registration::Slot,
+    /// The core's one database (`<storage_dir>/pushcore.db`), opened on
+    /// first use, so a read-only or full disk fails only the stateful calls,
+    /// never construction. Shared by dedup and registration.
+    store: Arc<Store>,
+    dedup: Dedup,
 }
 
 #[uniffi::export]
@@ -33,11 +40,18 @@ impl PushCore {
     pub fn new(config: PushConfig, storage_dir: String) -> Result<Arc<Self>, PushError> {
         config.validate()?;
         let storage_dir = prepare_storage_dir(&storage_dir)?;
+        let store = Arc::new(Store::new(
+            storage_dir.join(db::DB_FILE_NAME),
+            Arc::new(SystemClock),
+        ));
+        let dedup = Dedup::new(store.clone(), config.dedup.clone());
         log::info!(target: "pushcore", "PushCore {} ready", crate::VERSION);
         Ok(Arc::new(PushCore {
             config,
             storage_dir,
             registration: Default::default(),
+            store,
+            dedup,
         }))
     }
 

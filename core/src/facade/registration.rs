@@ -55,8 +55,10 @@ impl PushCore {
                 reason: "registration is already started".into(),
             });
         }
-        let store: Box<dyn RegistrationStore> = match SqliteStore::open(&self.storage_dir) {
-            Ok(store) => Box::new(store),
+        // Probe the shared store now: if it cannot be opened, registration
+        // still runs and only forgets across restarts what it reported.
+        let store: Box<dyn RegistrationStore> = match self.store.with_conn(|_| Ok(())) {
+            Ok(()) => Box::new(SqliteStore::new(self.store.clone())),
             Err(e) => {
                 log::warn!(target: "pushcore::registration", "registration store unavailable, using memory: {e}");
                 Box::new(MemoryStore::default())

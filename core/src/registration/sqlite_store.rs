@@ -1,13 +1,13 @@
 //! The SQLite side of [`RegistrationStore`]: one row in the core's
-//! database file. The schema is plain SQL so the shared migration list can
-//! adopt it unchanged.
+//! database file. The table is created by a step of the shared migration
+//! list (`store::db::MIGRATIONS`), which adopts [`SCHEMA`] unchanged.
 
 use super::store::{RegistrationStore, ReportedToken};
 use crate::channel::PushChannel;
 use crate::error::{Error, Result};
-use rusqlite::{params, Connection, OptionalExtension};
-use std::path::Path;
-use std::time::Duration;
+use crate::store::Store;
+use rusqlite::{params, OptionalExtension};
+use std::sync::Arc;
 
 /// One row at most (`id = 1`): the token last reported to the backend.
 pub(crate) const SCHEMA: &str = "\
@@ -20,35 +20,17 @@ CREATE TABLE IF NOT EXISTS registration_reported (
     reported_at INTEGER NOT NULL
 );";
 
-/// The file name of the core's database inside the storage directory.
-pub(crate) const DB_FILE: &str = "pushcore.db";
-
-/// Another process (an app extension, a second core) may hold the lock
-/// briefly; wait rather than fail.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
-
-pub(crate) fn ensure_schema(conn: &Connection) -> Result<()> {
-    conn.execute_batch(SCHEMA)?;
-    Ok(())
-}
-
+/// Keeps the reported token in the core's one database file, through the
+/// shared [`Store`] (its initializer runs the migration that creates the
+/// table), so registration and dedup share one connection and one set of
+/// pragmas.
 pub struct SqliteStore {
-    conn: Connection,
+    store: Arc<Store>,
 }
 
 impl SqliteStore {
-    /// Opens (or creates) `<storage_dir>/pushcore.db` in WAL mode.
-    pub fn open(storage_dir: &Path) -> Result<SqliteStore> {
-        let conn = Connection::open(storage_dir.join(DB_FILE))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // `journal_mode` answers with the resulting mode, so it is a query.
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        SqliteStore::with_connection(conn)
-    }
-
-    pub fn with_connection(conn: Connection) -> Result<SqliteStore> {
-        ensure_schema(&conn)?;
-        Ok(SqliteStore { conn })
+    pub fn new(store: Arc<Store>) -> SqliteStore {
+        SqliteStore { store }
     }
 }
 
@@ -61,9 +43,9 @@ fn now_seconds() -> i64 {
 
 impl RegistrationStore for SqliteStore {
     fn load(&mut self) -> Result<Option<ReportedToken>> {
-        let row = self
-            .conn
-            .query_row(
+        let row = self.store.with_conn(|conn| {
+            Ok(conn
+                .query_row(
                 "SELECT user_id, channel, business_id, token FROM registration_reported WHERE id = 1",
                 [],
                 |r| {
@@ -75,7 +57,8 @@ impl RegistrationStore for SqliteStore {
                     ))
                 },
             )
-            .optional()?;
+            .optional()?)
+        })?;
         let Some((user_id, channel, business_id, token)) = row else {
             return Ok(None);
         };
@@ -97,30 +80,35 @@ impl RegistrationStore for SqliteStore {
     fn save(&mut self, reported: &ReportedToken) -> Result<()> {
         let business_id = i64::try_from(reported.business_id)
             .map_err(|_| Error::from(crate::error::invalid_input("business id exceeds i64")))?;
-        self.conn.execute(
-            "INSERT OR REPLACE INTO registration_reported
-                 (id, user_id, channel, business_id, token, reported_at)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5)",
-            params![
-                reported.user_id,
-                reported.channel.as_str(),
-                business_id,
-                reported.token,
-                now_seconds()
-            ],
-        )?;
-        Ok(())
+        self.store.with_conn(|conn| {
+            conn.execute(
+                "INSERT OR REPLACE INTO registration_reported
+                     (id, user_id, channel, business_id, token, reported_at)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                params![
+                    reported.user_id,
+                    reported.channel.as_str(),
+                    business_id,
+                    reported.token,
+                    now_seconds()
+                ],
+            )?;
+            Ok(())
+        })
     }
 
     fn clear(&mut self) -> Result<()> {
-        self.conn.execute("DELETE FROM registration_reported", [])?;
-        Ok(())
+        self.store.with_conn(|conn| {
+            conn.execute("DELETE FROM registration_reported", [])?;
+            Ok(())
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{db, SystemClock};
 
     fn sample() -> ReportedToken {
         ReportedToken {
@@ -131,35 +119,37 @@ mod tests {
         }
     }
 
+    fn open(dir: &std::path::Path) -> SqliteStore {
+        SqliteStore::new(Arc::new(Store::new(
+            dir.join(db::DB_FILE_NAME),
+            Arc::new(SystemClock),
+        )))
+    }
+
     #[test]
     fn round_trips_across_reopen_and_clears() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = SqliteStore::open(dir.path()).unwrap();
+        let mut store = open(dir.path());
         assert_eq!(store.load().unwrap(), None);
         store.save(&sample()).unwrap();
         let mut newer = sample();
         newer.token = "tok-456".into();
         store.save(&newer).unwrap();
         drop(store);
-        let mut store = SqliteStore::open(dir.path()).unwrap();
+        let mut store = open(dir.path());
         assert_eq!(store.load().unwrap(), Some(newer));
         store.clear().unwrap();
         assert_eq!(store.load().unwrap(), None);
-        let mode: String = store
-            .conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(mode, "wal");
     }
 
     #[test]
     fn unreadable_rows_count_as_nothing_reported() {
-        let conn = Connection::open_in_memory().unwrap();
-        let mut store = SqliteStore::with_connection(conn).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open(dir.path());
         store.save(&sample()).unwrap();
         store
-            .conn
-            .execute("UPDATE registration_reported SET channel = 'nokia'", [])
+            .store
+            .with_conn(|c| Ok(c.execute("UPDATE registration_reported SET channel = 'nokia'", [])?))
             .unwrap();
         assert_eq!(store.load().unwrap(), None);
         let mut huge = sample();

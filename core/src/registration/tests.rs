@@ -417,7 +417,13 @@ async fn login_again_as_the_same_user_does_not_report_again() {
 #[tokio::test(start_paused = true)]
 async fn an_unchanged_token_is_not_reported_again_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let open = || Box::new(SqliteStore::open(dir.path()).unwrap()) as Box<dyn RegistrationStore>;
+    let open = || {
+        let store = crate::store::Store::new(
+            dir.path().join(crate::store::db::DB_FILE_NAME),
+            std::sync::Arc::new(crate::store::SystemClock),
+        );
+        Box::new(SqliteStore::new(std::sync::Arc::new(store))) as Box<dyn RegistrationStore>
+    };
     let mut h = Harness::start(config(), xiaomi(), open());
     h.login("alice").await;
     h.settle().await;

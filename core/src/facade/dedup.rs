@@ -1,0 +1,161 @@
+//! Dedup through the facade: "show / handle this message only once".
+
+use super::PushCore;
+use crate::channel::PushChannel;
+use crate::error::PushError;
+use crate::store::dedup::{DedupKind, DedupOutcome, DedupStats};
+use crate::store::dedup_key::{derive_key, MessageFields};
+use crate::store::StoreEvent;
+
+/// What the app knows about a message, from whichever channel delivered
+/// it. Fill in what you have; see [`derive_dedup_key`] for how it is used.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DedupFields {
+    /// The IM SDK's message id, when the message came over the IM
+    /// connection or the app's payload carries one.
+    #[uniffi(default = None)]
+    pub im_message_id: Option<String>,
+    /// The vendor's own message id (MiPush `messageId`, FCM
+    /// `google.message_id`...).
+    #[uniffi(default = None)]
+    pub vendor_message_id: Option<String>,
+    /// The channel that delivered the message; scopes `vendor_message_id`.
+    #[uniffi(default = None)]
+    pub channel: Option<PushChannel>,
+    /// `ext.entity.sender`.
+    #[uniffi(default = "")]
+    pub sender: String,
+    /// `ext.entity.chatType` (1 one-to-one, 2 group), 0 when unknown.
+    #[uniffi(default = 0)]
+    pub chat_type: u32,
+    #[uniffi(default = None)]
+    pub conversation: Option<String>,
+    /// `ext.entity.content`, not the vendor's (possibly truncated) body.
+    #[uniffi(default = "")]
+    pub content: String,
+    /// `ext.entity.sendTime` in seconds; 0 when unknown.
+    #[uniffi(default = 0)]
+    pub send_time_seconds: u64,
+}
+
+impl From<DedupFields> for MessageFields {
+    fn from(f: DedupFields) -> Self {
+        MessageFields {
+            im_message_id: f.im_message_id,
+            vendor_message_id: f.vendor_message_id,
+            channel: f.channel,
+            sender: f.sender,
+            chat_type: f.chat_type,
+            conversation: f.conversation,
+            content: f.content,
+            send_time_s: f.send_time_seconds,
+        }
+    }
+}
+
+/// The dedup key for a message: `im:<id>` when the IM message id is known,
+/// else `vendor:<channel>:<id>`, else `digest:<hex>` of sender, chat type,
+/// conversation, content and send time. Digest keys only match within
+/// `dedup.digest_window_seconds` of their first sighting, so the same text
+/// sent again later is never swallowed. Stable across processes, app
+/// versions and platforms.
+#[uniffi::export]
+pub fn derive_dedup_key(fields: DedupFields) -> String {
+    derive_key(&fields.into())
+}
+
+#[uniffi::export]
+impl PushCore {
+    /// Records `key` for `kind` and answers whether this is its first
+    /// sighting. `source` (e.g. "online", "fcm", "xiaomi", "tap") is kept
+    /// with the first sighting and returned with later duplicates. A
+    /// `Fresh` answer is committed before it is returned: it survives the
+    /// process being killed right after. Blocks for a few microseconds, up
+    /// to seconds if another process holds the file; call it off the main
+    /// thread when you can.
+    pub fn check_and_mark(
+        &self,
+        key: String,
+        kind: DedupKind,
+        source: String,
+    ) -> Result<DedupOutcome, PushError> {
+        Ok(self.dedup.check_and_mark(&key, kind, &source)?)
+    }
+
+    /// Row count and file size of the dedup store.
+    pub fn dedup_stats(&self) -> Result<DedupStats, PushError> {
+        Ok(self.dedup.stats()?)
+    }
+
+    /// Database files found unusable (corrupt, foreign, from a newer app
+    /// version) and replaced by empty ones since this core started.
+    pub fn store_events(&self) -> Vec<StoreEvent> {
+        self.dedup.store().events()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::PushConfig;
+    use std::sync::Arc;
+
+    fn core(dir: &std::path::Path) -> Arc<PushCore> {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
+        PushCore::new(
+            PushConfig::from_file(&path).unwrap(),
+            dir.display().to_string(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn marks_keys_in_the_storage_dir_and_reports_events() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("pushcore.db"), b"not sqlite at all").unwrap();
+        let core = core(tmp.path());
+        let key = derive_dedup_key(DedupFields {
+            im_message_id: Some("m1".into()),
+            vendor_message_id: None,
+            channel: None,
+            sender: "alice".into(),
+            chat_type: 1,
+            conversation: None,
+            content: "hi".into(),
+            send_time_seconds: 0,
+        });
+        assert_eq!(key, "im:m1");
+        let outcome = core
+            .check_and_mark(key.clone(), DedupKind::Displayed, "fcm".into())
+            .unwrap();
+        assert_eq!(outcome, DedupOutcome::Fresh);
+        match core
+            .check_and_mark(key, DedupKind::Displayed, "xiaomi".into())
+            .unwrap()
+        {
+            DedupOutcome::Duplicate { source, .. } => assert_eq!(source, "fcm"),
+            other => panic!("expected a duplicate, got {other:?}"),
+        }
+        assert_eq!(core.dedup_stats().unwrap().row_count, 1);
+        let events = core.store_events();
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert!(events[0].moved_to.contains("pushcore.db.broken-"));
+    }
+
+    #[test]
+    fn the_core_starts_even_when_the_store_cannot_be_opened() {
+        let tmp = tempfile::tempdir().unwrap();
+        // A directory where the database file should be: no user, root
+        // included, can open it as a file.
+        std::fs::create_dir(tmp.path().join("pushcore.db")).unwrap();
+        let core = core(tmp.path());
+        let err = core
+            .check_and_mark("im:1".into(), DedupKind::Clicked, "tap".into())
+            .unwrap_err();
+        assert_eq!(err.code(), "storage");
+        assert!(err.message().contains("pushcore.db"), "{err}");
+        assert_eq!(core.dedup_stats().unwrap_err().code(), "storage");
+        assert_eq!(core.version(), crate::VERSION, "stateless calls still work");
+    }
+}

@@ -1,0 +1,116 @@
+//! The `ext` pass-through a sent message carries: the standard entity form
+//! of push-facts.md section 4, so receivers built on the reference SDK keep
+//! working, plus `msgID` for the receiver's dedup store.
+//!
+//! The entity model is the tap parser's ([`crate::entity`]), so what is
+//! written here is by construction what the parser reads. Nickname and face
+//! URL are written even when empty, so the entity always has the reference
+//! form's full key set and no receiver meets a missing key.
+
+use super::options::{OutboundChatType, OutboundMessage};
+use crate::entity::{ChatType, ImEntity, ImExt, NotificationAction, KNOWN_ENTITY_VERSION};
+use crate::error::invalid_input;
+use crate::PushError;
+use serde_json::{Map, Value};
+
+/// The ext JSON string for `message`: `{"entity":{...}}` followed by the
+/// app's own top-level keys from `options.ext` (which must be a JSON
+/// object and may not replace `entity`).
+pub fn build_ext(message: &OutboundMessage) -> Result<String, PushError> {
+    let app_keys = match message.options.ext.as_deref() {
+        Some(app_ext) => app_keys(app_ext)?,
+        None => Map::new(),
+    };
+    let ext = ImExt {
+        entity: ImEntity {
+            version: KNOWN_ENTITY_VERSION,
+            chat_type: match message.chat_type {
+                OutboundChatType::C2c => ChatType::C2c,
+                OutboundChatType::Group => ChatType::Group,
+            },
+            action: NotificationAction::Chat,
+            sender: message.sender.clone(),
+            nickname: Some(message.nickname.clone().unwrap_or_default()),
+            face_url: Some(message.face_url.clone().unwrap_or_default()),
+            content: Some(message.content.clone()),
+            send_time: message.send_time,
+            custom_data: None,
+            message_id: message.message_id.clone().filter(|id| !id.is_empty()),
+        },
+        features: None,
+        app_keys,
+    };
+    Ok(ext.to_json_string())
+}
+
+fn app_keys(app_ext: &str) -> Result<Map<String, Value>, PushError> {
+    if app_ext.trim().is_empty() {
+        return Ok(Map::new());
+    }
+    let value: Value = serde_json::from_str(app_ext)
+        .map_err(|e| invalid_input(format!("options.ext is not JSON: {e}")))?;
+    let Value::Object(keys) = value else {
+        return Err(invalid_input("options.ext must be a JSON object"));
+    };
+    if keys.contains_key("entity") || keys.contains_key("timPushFeatures") {
+        return Err(invalid_input(
+            "options.ext may not set `entity` or `timPushFeatures`: the core writes them",
+        ));
+    }
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outbound::options::*;
+    use serde_json::json;
+
+    fn message() -> OutboundMessage {
+        OutboundMessage {
+            message_type: OutboundMessageType::Text,
+            message_id: Some("144115212345678901-1732600000-12345".into()),
+            chat_type: OutboundChatType::Group,
+            sender: "@TGS#group".into(),
+            nickname: Some("Alice".into()),
+            face_url: None,
+            content: "Hi \"there\"".into(),
+            send_time: 1_732_600_000,
+            options: OfflinePushOptions::default(),
+            truncate: false,
+        }
+    }
+
+    #[test]
+    fn writes_the_standard_entity_with_msg_id() {
+        let ext: Value = serde_json::from_str(&build_ext(&message()).unwrap()).unwrap();
+        assert_eq!(
+            ext,
+            json!({"entity":{"version":1,"chatType":2,"action":1,"sender":"@TGS#group",
+                "nickname":"Alice","faceUrl":"","content":"Hi \"there\"","sendTime":1732600000,
+                "msgID":"144115212345678901-1732600000-12345"}})
+        );
+        let mut without_id = message();
+        without_id.message_id = None;
+        let ext: Value = serde_json::from_str(&build_ext(&without_id).unwrap()).unwrap();
+        assert!(ext["entity"].get("msgID").is_none());
+    }
+
+    #[test]
+    fn merges_app_keys_and_rejects_bad_ones() {
+        let mut m = message();
+        m.options.ext = Some(r#"{"deeplink":"chat","n":1}"#.into());
+        let ext: Value = serde_json::from_str(&build_ext(&m).unwrap()).unwrap();
+        assert_eq!(ext["deeplink"], "chat");
+        assert_eq!(ext["entity"]["chatType"], 2);
+        for bad in [
+            "[1]",
+            "not json",
+            r#"{"entity":{}}"#,
+            r#"{"timPushFeatures":{}}"#,
+        ] {
+            m.options.ext = Some(bad.into());
+            assert_eq!(build_ext(&m).unwrap_err().code(), "invalid_input", "{bad}");
+        }
+    }
+}

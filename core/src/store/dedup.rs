@@ -1,0 +1,222 @@
+//! "Has this message already been shown / handled?", answered exactly once
+//! per key and kind, across threads and processes sharing the file.
+//!
+//! The answer is one upsert: it inserts the key, or replaces a row whose
+//! memory has lapsed (older than the TTL, or than the digest window for
+//! `digest:` keys), or changes nothing. One changed row means fresh. SQLite
+//! runs the statement under the file's write lock, so two racing callers
+//! (threads or processes) cannot both see a change. When the statement
+//! returns, the row is committed (autocommit, WAL): a caller acting on
+//! "fresh" never finds the key forgotten after a crash.
+
+use super::dedup_key::DIGEST_PREFIX;
+use super::Store;
+use crate::config::DedupSettings;
+use crate::error::{invalid_input, Error, PushError, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+/// What is being deduplicated; each kind has its own key space, so showing
+/// a message does not make its tap a duplicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum DedupKind {
+    Displayed,
+    Clicked,
+}
+
+impl DedupKind {
+    fn code(self) -> i64 {
+        match self {
+            DedupKind::Displayed => 1,
+            DedupKind::Clicked => 2,
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<DedupKind> {
+        match name {
+            "displayed" => Some(DedupKind::Displayed),
+            "clicked" => Some(DedupKind::Clicked),
+            _ => None,
+        }
+    }
+}
+
+/// The answer for one key.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum DedupOutcome {
+    /// First sighting: go ahead (show it, handle the tap).
+    Fresh,
+    /// Seen before, at `first_seen_ms` (Unix ms) via `source`.
+    Duplicate { first_seen_ms: i64, source: String },
+}
+
+/// Keys longer than this are refused: ids are short, and a huge key is a
+/// caller bug that would otherwise bloat the file.
+pub const MAX_KEY_BYTES: usize = 512;
+pub const MAX_SOURCE_BYTES: usize = 64;
+
+/// Pruning runs after this many fresh inserts, so its cost is spread thin.
+const PRUNE_EVERY: u32 = 64;
+/// At most this many rows go per prune statement: a prune never stalls a
+/// caller for long even after the cap was lowered or the app slept a week.
+const PRUNE_BATCH: i64 = 1000;
+
+const UPSERT: &str = "INSERT INTO dedup_seen(kind, key, first_seen_ms, source) VALUES (?1, ?2, ?3, ?4)
+     ON CONFLICT(kind, key) DO UPDATE SET first_seen_ms = excluded.first_seen_ms, source = excluded.source
+     WHERE first_seen_ms < ?5";
+const LOOKUP: &str = "SELECT first_seen_ms, source FROM dedup_seen WHERE kind = ?1 AND key = ?2";
+/// Oldest by insertion order: rows below the newest id minus the cap. Ids
+/// only grow (except when the newest row itself is deleted), so this keeps
+/// at most `max_rows` rows without counting them.
+const PRUNE_CAP: &str = "DELETE FROM dedup_seen WHERE id <= min(
+         (SELECT max(id) FROM dedup_seen) - ?1,
+         (SELECT min(id) FROM dedup_seen) + ?2)";
+/// Uses the time index; touches only expired rows.
+const PRUNE_TTL: &str = "DELETE FROM dedup_seen WHERE id IN (
+         SELECT id FROM dedup_seen WHERE first_seen_ms < ?1 ORDER BY first_seen_ms LIMIT ?2)";
+
+/// Row count and disk use, for diagnostics.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DedupStats {
+    pub row_count: u64,
+    /// The database file plus its write-ahead log.
+    pub file_size_bytes: u64,
+}
+
+pub struct Dedup {
+    store: Arc<Store>,
+    settings: DedupSettings,
+    fresh_since_prune: AtomicU32,
+}
+
+impl Dedup {
+    pub fn new(store: Arc<Store>, settings: DedupSettings) -> Dedup {
+        Dedup {
+            store,
+            settings,
+            fresh_since_prune: AtomicU32::new(0),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// Records `key` for `kind` and says whether it was new. `source` (e.g.
+    /// "online", "fcm", "xiaomi", "tap") is kept with the first sighting.
+    pub fn check_and_mark(&self, key: &str, kind: DedupKind, source: &str) -> Result<DedupOutcome> {
+        validate(key, source)?;
+        let now = self.store.clock().now_ms();
+        let memory_ms = if key.starts_with(DIGEST_PREFIX) {
+            seconds_to_ms(self.settings.digest_window_seconds)
+        } else {
+            seconds_to_ms(self.settings.ttl_seconds)
+        };
+        let forget_before = now.saturating_sub(memory_ms);
+        let outcome = self.store.with_conn(|conn| {
+            let changed = conn.prepare_cached(UPSERT)?.execute(params![
+                kind.code(),
+                key,
+                now,
+                source,
+                forget_before
+            ])?;
+            if changed == 1 {
+                return Ok(DedupOutcome::Fresh);
+            }
+            let seen = conn
+                .prepare_cached(LOOKUP)?
+                .query_row(params![kind.code(), key], |r| {
+                    Ok(DedupOutcome::Duplicate {
+                        first_seen_ms: r.get(0)?,
+                        source: r.get(1)?,
+                    })
+                })
+                .optional()?;
+            // Another process pruned the row between the two statements:
+            // it was at the end of its life; the key still was not new.
+            Ok(seen.unwrap_or(DedupOutcome::Duplicate {
+                first_seen_ms: forget_before,
+                source: String::new(),
+            }))
+        })?;
+        if outcome == DedupOutcome::Fresh {
+            let count = self.fresh_since_prune.fetch_add(1, Ordering::Relaxed) + 1;
+            if count >= PRUNE_EVERY {
+                self.fresh_since_prune.store(0, Ordering::Relaxed);
+                // The answer is already committed; a failed prune is retried
+                // next time and must not turn a good answer into an error.
+                if let Err(e) = self.prune() {
+                    log::warn!(target: "pushcore::dedup", "pruning failed: {e}");
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Drops expired rows and rows over the cap, oldest first, in bounded
+    /// batches. Returns how many rows went.
+    pub fn prune(&self) -> Result<u64> {
+        let cutoff = self
+            .store
+            .clock()
+            .now_ms()
+            .saturating_sub(seconds_to_ms(self.settings.ttl_seconds));
+        let cap = i64::try_from(self.settings.max_rows).unwrap_or(i64::MAX);
+        self.store.with_conn(|conn| {
+            let ttl = conn
+                .prepare_cached(PRUNE_TTL)?
+                .execute(params![cutoff, PRUNE_BATCH])?;
+            let over = conn
+                .prepare_cached(PRUNE_CAP)?
+                .execute(params![cap, PRUNE_BATCH])?;
+            Ok((ttl + over) as u64)
+        })
+    }
+
+    pub fn stats(&self) -> Result<DedupStats> {
+        let row_count = self.store.with_conn(count_rows)?;
+        let size = |suffix: &str| {
+            let mut name = self.store.path().as_os_str().to_owned();
+            name.push(suffix);
+            std::fs::metadata(name).map(|m| m.len()).unwrap_or(0)
+        };
+        Ok(DedupStats {
+            row_count,
+            file_size_bytes: size("") + size("-wal"),
+        })
+    }
+}
+
+fn count_rows(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn.query_row("SELECT count(*) FROM dedup_seen", [], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
+fn seconds_to_ms(seconds: u64) -> i64 {
+    i64::try_from(seconds.saturating_mul(1000)).unwrap_or(i64::MAX)
+}
+
+fn validate(key: &str, source: &str) -> Result<()> {
+    if key.is_empty() {
+        return Err(invalid_input("dedup key must not be empty").into());
+    }
+    if key.len() > MAX_KEY_BYTES {
+        return Err(Error::Public(PushError::TooLarge {
+            reason: format!(
+                "dedup key is {} bytes; the limit is {MAX_KEY_BYTES}",
+                key.len()
+            ),
+        }));
+    }
+    if source.len() > MAX_SOURCE_BYTES {
+        return Err(Error::Public(PushError::TooLarge {
+            reason: format!(
+                "dedup source is {} bytes; the limit is {MAX_SOURCE_BYTES}",
+                source.len()
+            ),
+        }));
+    }
+    Ok(())
+}
