@@ -4,6 +4,7 @@ import android.util.Log
 import dev.pushcore.LogoutReason
 import dev.pushcore.PushCore
 import dev.pushcore.PushException
+import dev.pushcore.logoutAndWait
 import dev.pushcore.sample.im.ImSdk
 import dev.pushcore.sample.im.ImSessionListener
 import kotlinx.coroutines.CoroutineScope
@@ -41,8 +42,7 @@ class Session(
      */
     suspend fun logout() {
         try {
-            core.logout(LogoutReason.PROACTIVE)
-            core.waitUntilSettled(CLEAR_TIMEOUT_MS)
+            core.logoutAndWait(LogoutReason.PROACTIVE, CLEAR_TIMEOUT_MS)
         } catch (e: PushException) {
             Log.w("Session", "push clear did not finish: ${e.message}")
         } finally {
