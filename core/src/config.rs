@@ -203,17 +203,6 @@ pub struct AllowedUrl {
     pub host: String,
 }
 
-/// Schemes that can launch components or read local data: never allowed,
-/// whatever the allow-list says (push-facts.md section 10).
-const FORBIDDEN_SCHEMES: &[&str] = &[
-    "intent",
-    "android-app",
-    "file",
-    "content",
-    "javascript",
-    "data",
-];
-
 /// Keys each Android vendor needs besides the business id.
 fn required_keys(channel: PushChannel) -> &'static [&'static str] {
     match channel {
@@ -353,7 +342,7 @@ impl PushConfig {
                     "{path}.scheme `{}` is not a URL scheme",
                     allowed.scheme
                 ));
-            } else if FORBIDDEN_SCHEMES.contains(&scheme.as_str()) {
+            } else if crate::routing::NEVER_ALLOWED_SCHEMES.contains(&scheme.as_str()) {
                 problems.push(format!("{path}.scheme `{scheme}` can launch components or read local data and is never allowed"));
             }
             if allowed.host.trim().is_empty() || allowed.host.contains(['/', '*', '@', ' ']) {
@@ -374,6 +363,16 @@ impl PushConfig {
         } else {
             Err(PushError::InvalidConfig { problems })
         }
+    }
+}
+
+/// The repository's documented example configuration, for tests.
+#[cfg(test)]
+pub(crate) fn example_config() -> PushConfig {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
+    match PushConfig::from_file(&path) {
+        Ok(config) => config,
+        Err(e) => panic!("docs/example-config.json: {e}"),
     }
 }
 
@@ -423,9 +422,7 @@ mod tests {
 
     #[test]
     fn the_example_config_in_the_repo_is_valid() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
-        let config = PushConfig::from_file(&path).expect("example config parses");
-        assert_eq!(config.problems(), Vec::<String>::new());
+        assert_eq!(example_config().problems(), Vec::<String>::new());
     }
 
     #[test]

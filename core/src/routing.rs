@@ -20,7 +20,10 @@ use serde::Serialize;
 /// notifications whose action is neither chat nor call.
 pub const URL_KEY: &str = "url";
 
-const NEVER_ALLOWED_SCHEMES: &[&str] = &[
+/// Schemes that can launch components or read local data: never allowed,
+/// whatever the allow-list says (push-facts.md section 10). Config
+/// validation rejects them too, so the app hears about it at start-up.
+pub(crate) const NEVER_ALLOWED_SCHEMES: &[&str] = &[
     "intent",
     "android-app",
     "file",

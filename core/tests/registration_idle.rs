@@ -76,7 +76,12 @@ fn a_registered_idle_core_adds_one_sleeping_thread() {
     expected.sort();
     assert_eq!(thread_names(), expected, "exactly one thread added");
 
-    // Idle: no timer is armed, so the thread must not wake at all.
+    // Idle: no timer is armed, so the thread must not wake at all. The
+    // baseline is taken once the tail of the registration (the listener
+    // call, the store write after the settled state was published) has had
+    // time to finish: a thread still running then goes to sleep once, which
+    // is the last switch it may make.
+    std::thread::sleep(Duration::from_millis(300));
     let switches = context_switches_of("pushcore-rt");
     std::thread::sleep(Duration::from_millis(1_500));
     assert_eq!(

@@ -3,6 +3,7 @@
 use super::PushCore;
 use crate::channel::PushChannel;
 use crate::error::PushError;
+use crate::payload::NormalizedNotification;
 use crate::store::dedup::{DedupKind, DedupOutcome, DedupStats};
 use crate::store::dedup_key::{derive_key, MessageFields};
 use crate::store::StoreEvent;
@@ -53,6 +54,31 @@ impl From<DedupFields> for MessageFields {
     }
 }
 
+impl From<&NormalizedNotification> for DedupFields {
+    /// The entity's own values, never the vendor's displayed title or body
+    /// (vendors truncate and rewrite those), so a tap on any channel and the
+    /// same message received online give the same key.
+    fn from(n: &NormalizedNotification) -> Self {
+        DedupFields {
+            im_message_id: n.message_id.clone(),
+            vendor_message_id: n.vendor_message_id.clone(),
+            channel: n.channel.push_channel(),
+            sender: n.sender.clone(),
+            chat_type: n.chat_type.code(),
+            conversation: Some(n.conversation_id.clone()),
+            content: n.content.clone().unwrap_or_default(),
+            send_time_seconds: n.send_time,
+        }
+    }
+}
+
+/// The dedup fields of a parsed notification, for apps that also feed
+/// messages from the IM connection into the same store.
+#[uniffi::export]
+pub fn dedup_fields_for_notification(notification: NormalizedNotification) -> DedupFields {
+    DedupFields::from(&notification)
+}
+
 /// The dedup key for a message: `im:<id>` when the IM message id is known,
 /// else `vendor:<channel>:<id>`, else `digest:<hex>` of sender, chat type,
 /// conversation, content and send time. Digest keys only match within
@@ -82,6 +108,19 @@ impl PushCore {
         Ok(self.dedup.check_and_mark(&key, kind, &source)?)
     }
 
+    /// [`check_and_mark`](Self::check_and_mark) with the key derived from a
+    /// parsed notification (see [`derive_dedup_key`]); the usual call in a
+    /// tap handler: `Duplicate` means this tap was already handled.
+    pub fn check_and_mark_notification(
+        &self,
+        notification: NormalizedNotification,
+        kind: DedupKind,
+        source: String,
+    ) -> Result<DedupOutcome, PushError> {
+        let key = derive_key(&DedupFields::from(&notification).into());
+        Ok(self.dedup.check_and_mark(&key, kind, &source)?)
+    }
+
     /// Row count and file size of the dedup store.
     pub fn dedup_stats(&self) -> Result<DedupStats, PushError> {
         Ok(self.dedup.stats()?)
@@ -97,17 +136,10 @@ impl PushCore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::PushConfig;
     use std::sync::Arc;
 
     fn core(dir: &std::path::Path) -> Arc<PushCore> {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
-        PushCore::new(
-            PushConfig::from_file(&path).unwrap(),
-            dir.display().to_string(),
-        )
-        .unwrap()
+        PushCore::new(crate::config::example_config(), dir.display().to_string()).unwrap()
     }
 
     #[test]
@@ -157,5 +189,82 @@ mod tests {
         assert!(err.message().contains("pushcore.db"), "{err}");
         assert_eq!(core.dedup_stats().unwrap_err().code(), "storage");
         assert_eq!(core.version(), crate::VERSION, "stateless calls still work");
+    }
+
+    /// The message as every channel would hand it to the app on tap.
+    fn taps(message_json: &str) -> Vec<NormalizedNotification> {
+        let message = crate::outbound::outbound_message_from_json(message_json.into()).unwrap();
+        PushChannel::ALL
+            .into_iter()
+            .map(|channel| {
+                let tap = crate::outbound::simulate(&message, channel).unwrap();
+                crate::payload::parse_click_json(tap.to_string().as_bytes()).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn one_message_tapped_on_every_channel_is_handled_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let core = core(tmp.path());
+        let message = r#"{"message_type":"text","message_id":"144115-1732600000-1","chat_type":"c2c","sender":"alice","content":"Hello"}"#;
+        let outcomes: Vec<_> = taps(message)
+            .into_iter()
+            .map(|n| {
+                core.check_and_mark_notification(n, DedupKind::Clicked, "tap".into())
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(outcomes[0], DedupOutcome::Fresh);
+        assert!(
+            outcomes[1..]
+                .iter()
+                .all(|o| matches!(o, DedupOutcome::Duplicate { .. })),
+            "{outcomes:?}"
+        );
+    }
+
+    #[test]
+    fn without_an_im_id_the_vendor_id_wins_over_the_digest() {
+        // The documented precedence: a vendor id identifies one delivery, so
+        // Xiaomi and FCM taps are keyed by it, while channels without one
+        // share the digest. Cross-channel dedup therefore needs the IM id,
+        // which build_push always writes into the entity when it is known.
+        let tmp = tempfile::tempdir().unwrap();
+        let core = core(tmp.path());
+        let message = r#"{"message_type":"text","chat_type":"group","sender":"team","content":"你好 👋","send_time":1732600000}"#;
+        let mut digest_fresh = 0;
+        for n in taps(message) {
+            let by_vendor_id = n.vendor_message_id.is_some();
+            let outcome = core
+                .check_and_mark_notification(n, DedupKind::Displayed, "push".into())
+                .unwrap();
+            if by_vendor_id {
+                assert_eq!(outcome, DedupOutcome::Fresh);
+            } else if outcome == DedupOutcome::Fresh {
+                digest_fresh += 1;
+            }
+        }
+        assert_eq!(digest_fresh, 1);
+    }
+
+    #[test]
+    fn different_messages_with_the_same_text_are_never_collapsed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let core = core(tmp.path());
+        let messages = [
+            r#"{"message_type":"text","message_id":"m-1","chat_type":"c2c","sender":"alice","content":"ok"}"#,
+            r#"{"message_type":"text","message_id":"m-2","chat_type":"c2c","sender":"alice","content":"ok"}"#,
+            r#"{"message_type":"text","chat_type":"c2c","sender":"alice","content":"ok","send_time":1732600000}"#,
+            r#"{"message_type":"text","chat_type":"c2c","sender":"alice","content":"ok","send_time":1732600001}"#,
+            r#"{"message_type":"text","chat_type":"group","sender":"alice","content":"ok","send_time":1732600001}"#,
+        ];
+        for message in messages {
+            let tap = taps(message).remove(0);
+            let outcome = core
+                .check_and_mark_notification(tap, DedupKind::Displayed, "xiaomi".into())
+                .unwrap();
+            assert_eq!(outcome, DedupOutcome::Fresh, "{message}");
+        }
     }
 }

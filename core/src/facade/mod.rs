@@ -100,11 +100,7 @@ fn prepare_storage_dir(dir: &str) -> Result<PathBuf, PushError> {
 mod tests {
     use super::*;
 
-    fn example() -> PushConfig {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
-        PushConfig::from_file(&path).unwrap()
-    }
+    use crate::config::example_config as example;
 
     #[test]
     fn creates_owner_only_storage_dir() {

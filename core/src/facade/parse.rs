@@ -23,13 +23,10 @@ impl PushCore {
 mod tests {
     use super::*;
     use crate::channel::PushChannel;
-    use crate::config::PushConfig;
 
     #[test]
     fn parse_and_route_use_the_configured_allow_list() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
-        let config = PushConfig::from_file(&path).unwrap();
+        let config = crate::config::example_config();
         let dir = tempfile::tempdir().unwrap();
         let core = PushCore::new(config, dir.path().display().to_string()).unwrap();
         let ext = r#"{"entity":{"chatType":1,"action":3,"sender":"u"},"url":"https://im.example.com/promo"}"#;

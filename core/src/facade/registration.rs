@@ -149,15 +149,10 @@ impl PushCore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::PushConfig;
     use crate::registration::sim::{SimLog, SimulatedBackend, SimulatedPlatform};
     use crate::registration::{DeviceInfo, RegistrationPhase};
 
-    fn example() -> PushConfig {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
-        PushConfig::from_file(&path).unwrap()
-    }
+    use crate::config::example_config as example;
 
     fn start(core: &PushCore) -> Arc<SimulatedBackend> {
         let log = SimLog::default();

@@ -2,6 +2,7 @@
 //! produces, the tap parser must read back (chat type, sender, content and
 //! the IM message id), with fixed and random messages.
 
+use super::tests::tricky_text;
 use super::*;
 use crate::payload::{parse_click_json, TapChannel};
 use proptest::prelude::*;
@@ -81,31 +82,6 @@ fn fixed_messages_round_trip_through_the_parser_on_every_channel() {
     for (sender, content, id, group) in rows {
         check(&message(sender, content, *id, *group)).unwrap();
     }
-}
-
-fn tricky_text() -> impl Strategy<Value = String> {
-    let pieces = prop::sample::select(vec![
-        "a",
-        "Z",
-        "0",
-        " ",
-        "你",
-        "好",
-        "😀",
-        "👍🏽",
-        "👨‍👩‍👧",
-        "e\u{301}",
-        "\"",
-        "\\",
-        ";",
-        "%",
-        "#",
-        "=",
-        "&",
-        "+",
-        "\n",
-    ]);
-    prop::collection::vec(pieces, 1..30).prop_map(|v| v.concat())
 }
 
 proptest! {

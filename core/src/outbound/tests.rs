@@ -404,7 +404,7 @@ fn fixed_messages_round_trip_on_every_channel() {
     }
 }
 
-fn tricky_text() -> impl Strategy<Value = String> {
+pub(super) fn tricky_text() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
         "a",
         "Z",
@@ -423,6 +423,7 @@ fn tricky_text() -> impl Strategy<Value = String> {
         "#",
         "=",
         "&",
+        "+",
         "\n",
         "\u{0}",
     ]);

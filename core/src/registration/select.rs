@@ -303,12 +303,8 @@ fn honor_or_hms(device: &DeviceInfo) -> (PushChannel, String) {
 mod tests {
     use super::*;
     use crate::registration::device::VendorSupport;
-    use std::path::Path;
 
-    fn example() -> PushConfig {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
-        PushConfig::from_file(&path).unwrap()
-    }
+    use crate::config::example_config as example;
 
     #[derive(Clone, Copy)]
     struct Case {

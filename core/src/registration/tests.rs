@@ -12,7 +12,6 @@ use super::store::{MemoryStore, RegistrationStore};
 use super::traits::PushListener;
 use crate::channel::PushChannel;
 use crate::config::PushConfig;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -24,8 +23,7 @@ use RegistrationPhase as P;
 const TIMEOUT_MS: u64 = 5_000;
 
 fn config() -> PushConfig {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
-    let mut config = PushConfig::from_file(&path).unwrap();
+    let mut config = crate::config::example_config();
     config.retry.initial_delay_ms = 1_000;
     config.retry.max_delay_ms = 60_000;
     config.retry.max_attempts = 0;

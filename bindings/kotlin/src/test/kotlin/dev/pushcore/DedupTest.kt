@@ -113,4 +113,22 @@ class DedupTest {
             assertEquals(keys.toULong(), core.dedupStats().rowCount)
         }
     }
+
+    @Test
+    fun `one message tapped on every channel is handled once, by its IM id`() {
+        val message = outboundMessageFromJson(
+            File(TestSupport.repo, "docs/examples/message.json").readText(),
+        )
+        core().use { core ->
+            val outcomes = PushChannel.values().map { channel ->
+                val tap = parseClickInput(clickInputFromJson(simulateDelivery(message, channel)))
+                assertEquals("im:${message.messageId}", deriveDedupKey(dedupFieldsForNotification(tap)))
+                core.checkAndMarkNotification(tap, DedupKind.CLICKED, channel.name.lowercase())
+            }
+            assertEquals(DedupOutcome.Fresh, outcomes.first())
+            val firstSource = (outcomes[1] as DedupOutcome.Duplicate).source
+            assertEquals(PushChannel.values().first().name.lowercase(), firstSource)
+            assertTrue(outcomes.drop(1).all { it is DedupOutcome.Duplicate }, outcomes.toString())
+        }
+    }
 }
