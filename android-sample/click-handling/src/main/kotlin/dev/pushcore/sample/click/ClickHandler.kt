@@ -2,15 +2,13 @@ package dev.pushcore.sample.click
 
 import dev.pushcore.ChatType
 import dev.pushcore.ClickInput
-import dev.pushcore.DedupFields
 import dev.pushcore.DedupKind
 import dev.pushcore.DedupOutcome
 import dev.pushcore.NormalizedNotification
-import dev.pushcore.PushChannel
 import dev.pushcore.PushCore
 import dev.pushcore.PushException
 import dev.pushcore.Route
-import dev.pushcore.TapChannel
+import dev.pushcore.dedupFieldsForNotification
 import dev.pushcore.deriveDedupKey
 
 /** What to do with a tap. */
@@ -50,7 +48,7 @@ class ClickHandler(
         val channel = notification.channel.name.lowercase()
         if (notification.newerVersion) log("tap from a newer entity version ${notification.version}")
         val duplicate = try {
-            core.checkAndMark(dedupKeyOf(notification), DedupKind.CLICKED, "tap:$channel") is DedupOutcome.Duplicate
+            core.checkAndMarkNotification(notification, DedupKind.CLICKED, "tap:$channel") is DedupOutcome.Duplicate
         } catch (e: PushException) {
             // A broken store must not block navigation: treat as first time.
             log("click dedup unavailable (${errorCode(e)}): ${e.message}")
@@ -60,19 +58,8 @@ class ClickHandler(
     }
 
     companion object {
-        /** The key both the click and the display dedup use for one message. */
-        fun dedupKeyOf(n: NormalizedNotification): String = deriveDedupKey(
-            DedupFields(
-                imMessageId = n.messageId,
-                vendorMessageId = n.vendorMessageId,
-                channel = pushChannelOf(n.channel),
-                sender = n.sender,
-                chatType = if (n.chatType == ChatType.GROUP) 2u else 1u,
-                conversation = n.conversationId,
-                content = n.content ?: "",
-                sendTimeSeconds = n.sendTime,
-            ),
-        )
+        /** The core's dedup key of a message (IM id, else vendor id, else a digest). */
+        fun dedupKeyOf(n: NormalizedNotification): String = deriveDedupKey(dedupFieldsForNotification(n))
 
         fun screenFor(route: Route, n: NormalizedNotification?): Screen = when (route) {
             is Route.C2cChat -> Screen.Chat("c2c_${route.userId}", route.userId, isGroup = false, title = n?.nickname)
@@ -80,18 +67,6 @@ class ClickHandler(
             is Route.Call -> Screen.IncomingCall(route.sender, isGroup = route.chatType == ChatType.GROUP)
             is Route.Url -> Screen.Web(route.url)
             Route.Home -> Screen.Home
-        }
-
-        private fun pushChannelOf(channel: TapChannel): PushChannel? = when (channel) {
-            TapChannel.XIAOMI -> PushChannel.XIAOMI
-            TapChannel.HUAWEI -> PushChannel.HUAWEI
-            TapChannel.HONOR -> PushChannel.HONOR
-            TapChannel.OPPO -> PushChannel.OPPO
-            TapChannel.VIVO -> PushChannel.VIVO
-            TapChannel.MEIZU -> PushChannel.MEIZU
-            TapChannel.FCM -> PushChannel.FCM
-            TapChannel.APNS -> PushChannel.APNS
-            TapChannel.UNKNOWN -> null
         }
 
         /** The core's stable error code (the same the CLI prints), for logs and analytics. */
