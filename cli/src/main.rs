@@ -7,6 +7,8 @@
 mod args;
 mod build_push;
 mod dedup;
+mod demo;
+mod diagnose;
 mod parse;
 mod simulate;
 
@@ -19,6 +21,8 @@ USAGE:
     pushcore <COMMAND> [OPTIONS]
 
 COMMANDS:
+    demo        Play the whole life of a push on simulated phones (--json: event log)
+    diagnose    Findings and fixes for a device that gets no pushes
     help        Print this help (also --help, -h)
     parse       Normalize what a notification tap delivered, and route it
     dedup       Mark keys in a dedup store: fresh or duplicate (or --stats)
@@ -41,6 +45,8 @@ fn main() -> ExitCode {
             print!("{HELP}");
             ExitCode::SUCCESS
         }
+        "demo" => demo::run(rest),
+        "diagnose" => diagnose::run(rest),
         "parse" => parse::run(rest),
         "version" | "--version" | "-V" => {
             println!("pushcore {}", pushcore::VERSION);

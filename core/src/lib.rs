@@ -9,6 +9,7 @@ uniffi::setup_scaffolding!();
 
 pub mod channel;
 pub mod config;
+pub mod diagnostics;
 pub mod entity;
 pub mod error;
 mod facade;
@@ -23,7 +24,7 @@ pub use channel::PushChannel;
 pub use config::PushConfig;
 pub use entity::{ChatType, NotificationAction};
 pub use error::PushError;
-pub use facade::PushCore;
+pub use facade::{dedup_fields_for_notification, derive_dedup_key, DedupFields, PushCore};
 pub use logging::{LogForwarder, LogLevel, LogRecord};
 pub use payload::{ClickInput, NormalizedNotification, TapChannel};
 pub use routing::Route;

@@ -203,6 +203,20 @@ fn run_all_tests(root: &Path) -> ExitCode {
             Box::new(|| run(cargo().current_dir(root).args(["test", "--workspace"]))),
         ),
         (
+            "pushcore demo (smoke)",
+            false,
+            Box::new(|| {
+                run(cargo().current_dir(root).args([
+                    "run",
+                    "-q",
+                    "-p",
+                    "pushcore-cli",
+                    "--",
+                    "demo",
+                ]))
+            }),
+        ),
+        (
             "cargo clippy (-D warnings)",
             false,
             Box::new(|| {

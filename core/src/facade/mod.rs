@@ -7,8 +7,11 @@
 //! struct and constructor here stay the only shared part.
 
 mod dedup;
+mod diagnostics;
 mod parse;
 mod registration;
+
+pub use dedup::{dedup_fields_for_notification, derive_dedup_key, DedupFields};
 
 use crate::config::PushConfig;
 use crate::error::PushError;

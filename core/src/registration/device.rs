@@ -4,9 +4,11 @@
 //! stay testable on any machine.
 
 use crate::channel::PushChannel;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
+#[serde(rename_all = "snake_case")]
 pub enum DeviceOs {
     Android,
     Ios,
@@ -14,7 +16,8 @@ pub enum DeviceOs {
 
 /// Which APNs gateway the app's build talks to; each has its own business
 /// id in the IM console (push-facts.md section 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, uniffi::Enum)]
+#[serde(rename_all = "snake_case")]
 pub enum ApnsEnvironment {
     Development,
     #[default]
@@ -25,31 +28,40 @@ pub enum ApnsEnvironment {
 /// `HeytapPushManager.isSupportPush` or vivo's `PushClient.isSupport`).
 /// A channel without an entry was not checked and is judged by the device
 /// rules alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[serde(deny_unknown_fields)]
 pub struct VendorSupport {
     pub channel: PushChannel,
     pub supported: bool,
 }
 
-/// The device facts channel choice depends on.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+/// The device facts channel choice depends on. Also read from JSON (the
+/// CLI's device files): facts with an obvious "absent" value may be left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[serde(deny_unknown_fields)]
 pub struct DeviceInfo {
     pub os: DeviceOs,
     /// `Build.BRAND` on Android; "apple" on iOS.
     pub brand: String,
     /// `Build.MANUFACTURER` on Android; "apple" on iOS.
     pub manufacturer: String,
+    #[serde(default)]
     pub model: String,
     /// `Build.VERSION.SDK_INT` on Android, 0 on iOS.
     pub sdk_int: u32,
     /// Human-readable OS version ("14", "17.4").
+    #[serde(default)]
     pub os_version: String,
     /// System properties that identify the ROM (`ro.miui.ui.version.name`,
     /// `ro.build.version.magic`...). Only the keys listed in push-facts.md
     /// section 1 are looked at; the app may pass more.
+    #[serde(default)]
     pub rom_properties: HashMap<String, String>,
+    #[serde(default)]
     pub play_services_available: bool,
+    #[serde(default)]
     pub hms_available: bool,
+    #[serde(default)]
     #[uniffi(default = [])]
     pub vendor_support: Vec<VendorSupport>,
     /// Whether the user allows notifications: registration goes ahead

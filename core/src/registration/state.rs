@@ -2,18 +2,21 @@
 
 use crate::channel::PushChannel;
 use crate::logging::redact;
+use serde::{Deserialize, Serialize};
 
 /// Why the IM session ended. Only a proactive logout clears the token at
 /// the backend: after a kick-out or an expired signature that session is
 /// already gone and a clear would hit whoever is logged in now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[serde(rename_all = "snake_case")]
 pub enum LogoutReason {
     Proactive,
     KickedOffline,
     SignatureExpired,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[serde(rename_all = "snake_case")]
 pub enum RegistrationPhase {
     LoggedOut,
     ChoosingChannel,
@@ -46,7 +49,8 @@ impl RegistrationPhase {
 }
 
 /// A failure the app may show or log.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[serde(deny_unknown_fields)]
 pub struct RegistrationError {
     /// A `PushError` code (`platform`, `timeout`...).
     pub code: String,
@@ -59,7 +63,10 @@ pub struct RegistrationError {
     pub will_retry: bool,
 }
 
-#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+/// Also read from JSON (the CLI's state files): everything but `phase` may
+/// be left out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[serde(deny_unknown_fields)]
 pub struct RegistrationState {
     pub phase: RegistrationPhase,
     /// The app's own user id, returned as given; the core logs it redacted.
@@ -68,8 +75,10 @@ pub struct RegistrationState {
     pub business_id: Option<u64>,
     /// Sequence number of the last login or logout the core has applied;
     /// lets a waiter tell a state from before its call from one after.
+    #[serde(default)]
     pub session: u64,
     /// Failures in a row in this session.
+    #[serde(default)]
     pub attempt: u32,
     pub last_error: Option<RegistrationError>,
     /// Why there is no channel (phase `NoChannel`).
@@ -78,6 +87,7 @@ pub struct RegistrationState {
     pub notifications_enabled: Option<bool>,
     /// A proactive logout's clear has not reached the backend yet; an app
     /// should wait for it before ending the IM session.
+    #[serde(default)]
     pub clearing: bool,
 }
 

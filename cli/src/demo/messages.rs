@@ -1,0 +1,203 @@
+//! The message part of the demo: Bob's message is built with its offline
+//! push options, reaches the phone twice (over the IM connection while the
+//! app is up, and as the vendor push) and the dedup store lets one
+//! notification through; then the user taps it, and the tap is parsed,
+//! checked against double handling, and routed.
+
+use super::support::{core_err, expect, Out, Step};
+use pushcore::outbound::{build_push, outbound_message_from_json, simulate_delivery};
+use pushcore::outbound::{FindingSeverity, OutboundMessage};
+use pushcore::payload::click_input_from_json;
+use pushcore::store::dedup::{DedupKind, DedupOutcome};
+use pushcore::{dedup_fields_for_notification, derive_dedup_key, DedupFields};
+use pushcore::{NormalizedNotification, PushChannel, PushCore, Route};
+use serde_json::{json, Value};
+
+/// What Bob sends, in the form `pushcore build-push` reads; the message
+/// id and send time are filled in per run, so a kept store (`--dir`) sees a
+/// new message each time. The channel ids are the ones in
+/// docs/example-config.json.
+const MESSAGE: &str = r#"{
+  "message_type": "text",
+  "chat_type": "c2c",
+  "sender": "bob",
+  "nickname": "Bob",
+  "content": "Lunch at noon?",
+  "options": {
+    "title": "Bob",
+    "desc": "Lunch at noon?",
+    "xiaomi_channel_id": "im_private",
+    "oppo_channel_id": "im",
+    "fcm_channel_id": "im_messages",
+    "huawei_category": "IM",
+    "vivo_category": "IM",
+    "android_sound": "ring",
+    "ios_sound": "default"
+  }
+}"#;
+
+/// The app's side of a phone receiving and tapping messages.
+pub struct Inbox<'a> {
+    pub core: &'a PushCore,
+    /// The channel the phone registered on.
+    pub channel: PushChannel,
+}
+
+/// The dedup key of a parsed delivery, for showing it.
+fn key_of(n: &NormalizedNotification) -> String {
+    derive_dedup_key(dedup_fields_for_notification(n.clone()))
+}
+
+impl Inbox<'_> {
+    /// Builds the message's push options and checks them for every channel.
+    pub fn build(&self, out: &mut Out) -> Step<OutboundMessage> {
+        out.say("\n3. Bob sends a message; it reaches the phone twice");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let mut message: Value =
+            serde_json::from_str(MESSAGE).map_err(|e| format!("the demo message: {e}"))?;
+        message["send_time"] = json!(now.as_secs());
+        message["message_id"] = json!(format!(
+            "144115212345678901-{}-{}",
+            now.as_secs(),
+            now.subsec_micros()
+        ));
+        let message = outbound_message_from_json(message.to_string())
+            .map_err(core_err("reading the message"))?;
+        let built = build_push(message.clone()).map_err(core_err("building push options"))?;
+        let errors: Vec<_> = built
+            .findings
+            .iter()
+            .filter(|f| f.severity == FindingSeverity::Error)
+            .collect();
+        expect(errors.is_empty(), || {
+            format!("the push options have errors: {errors:?}")
+        })?;
+        out.say(&format!(
+            "   push options built: title {:?}, desc {:?}, ext {} bytes, {} warning(s)",
+            built.options.title.unwrap_or_default(),
+            built.options.desc.unwrap_or_default(),
+            built.ext.len(),
+            built.findings.len()
+        ));
+        Ok(message)
+    }
+
+    /// The two deliveries: exactly one notification may be shown.
+    pub fn deliver_twice(&self, out: &mut Out, message: &OutboundMessage) -> Step {
+        // Over the IM connection the SDK hands the app the message itself;
+        // the app keys it from the message's own fields.
+        let online_key = derive_dedup_key(DedupFields {
+            im_message_id: message.message_id.clone(),
+            vendor_message_id: None,
+            channel: None,
+            sender: message.sender.clone(),
+            chat_type: 1,
+            conversation: Some(format!("c2c_{}", message.sender)),
+            content: message.content.clone(),
+            send_time_seconds: message.send_time,
+        });
+        let online = self
+            .core
+            .check_and_mark(online_key.clone(), DedupKind::Displayed, "online".into())
+            .map_err(core_err("checking the dedup store"))?;
+        // As the vendor push, the app gets the channel's payload: parsed,
+        // then checked as a notification.
+        let pushed = self.vendor_tap(message)?;
+        let pushed_key = key_of(&pushed);
+        expect(pushed_key == online_key, || {
+            format!("both deliveries must share one key: {pushed_key} vs {online_key}")
+        })?;
+        let source = self.channel.as_str();
+        let vendor = self
+            .core
+            .check_and_mark_notification(pushed, DedupKind::Displayed, source.into())
+            .map_err(core_err("checking the dedup store"))?;
+
+        let mut shown = 0;
+        for (source, outcome) in [("online", online), (source, vendor)] {
+            match outcome {
+                DedupOutcome::Fresh => {
+                    shown += 1;
+                    out.event(
+                        "notification_shown",
+                        json!({ "source": source, "key": online_key, "title": "Bob", "body": message.content }),
+                        &format!("{source:<7} delivery, key {online_key}: fresh -> notification shown"),
+                    );
+                }
+                DedupOutcome::Duplicate { source: first, .. } => out.event(
+                    "notification_suppressed",
+                    json!({ "source": source, "key": online_key, "first_seen_from": first }),
+                    &format!(
+                        "{source:<7} delivery, key {online_key}: already shown from {first} -> suppressed"
+                    ),
+                ),
+            }
+        }
+        expect(shown == 1, || {
+            format!("exactly one notification should be shown, got {shown}")
+        })
+    }
+
+    /// The vendor push, as the channel hands it to the app, parsed.
+    fn vendor_tap(&self, message: &OutboundMessage) -> Step<NormalizedNotification> {
+        let delivered = simulate_delivery(message.clone(), self.channel)
+            .map_err(core_err("simulating the vendor delivery"))?;
+        let input = click_input_from_json(&delivered).map_err(core_err("reading the tap"))?;
+        self.core
+            .parse_click(input)
+            .map_err(core_err("parsing the tap"))
+    }
+
+    /// The user taps the notification: parse, handle once, route.
+    pub fn tap(&self, out: &mut Out, message: &OutboundMessage) -> Step {
+        out.say("\n4. The user taps the notification");
+        let tapped = self.vendor_tap(message)?;
+        expect(tapped.channel.push_channel() == Some(self.channel), || {
+            format!(
+                "the tap should be read as {}, got {}",
+                self.channel,
+                tapped.channel.as_str()
+            )
+        })?;
+        match self
+            .core
+            .check_and_mark_notification(tapped.clone(), DedupKind::Clicked, "tap".into())
+            .map_err(core_err("checking the tap"))?
+        {
+            DedupOutcome::Fresh => {}
+            DedupOutcome::Duplicate { source, .. } => {
+                return Err(format!("a first tap was taken for a repeat of {source}"))
+            }
+        }
+        out.event(
+            "clicked",
+            json!({
+                "channel": tapped.channel.as_str(),
+                "conversation_id": tapped.conversation_id,
+                "message_id": tapped.message_id,
+                "vendor_message_id": tapped.vendor_message_id,
+            }),
+            &format!(
+                "{} tap parsed: conversation {}, message {}",
+                tapped.channel.as_str(),
+                tapped.conversation_id,
+                tapped.message_id.as_deref().unwrap_or("-")
+            ),
+        );
+        let route = self.core.route(tapped);
+        let expected = Route::C2cChat {
+            user_id: message.sender.clone(),
+        };
+        expect(route == expected, || {
+            format!("the tap should open the chat with the sender, got {route:?}")
+        })?;
+        out.event(
+            "routed",
+            json!({ "route": route }),
+            &format!("routed to {}", json!(route)),
+        );
+        Ok(())
+    }
+}
