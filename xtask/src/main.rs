@@ -19,7 +19,8 @@ usage: cargo xtask <task>
 tasks:
     bindings    build the core and generate the Kotlin and Swift bindings
     test        run every check: build, bindings, cargo test, clippy, fmt,
-                the Kotlin tests on the JVM and the CLI smoke tests
+                the Kotlin tests on the JVM, the Android sample's click
+                handling on the JVM and the CLI smoke tests
 ";
 
 fn main() -> ExitCode {
@@ -238,6 +239,11 @@ fn run_all_tests(root: &Path) -> ExitCode {
             "Kotlin tests on the JVM (Maven)",
             false,
             Box::new(maven("bindings/kotlin")),
+        ),
+        (
+            "Android sample click handling (Maven)",
+            false,
+            Box::new(maven("android-sample/click-handling")),
         ),
     ];
 

@@ -1,0 +1,67 @@
+package dev.pushcore.sample.notify
+
+import android.Manifest
+import android.app.NotificationChannel
+import android.app.NotificationManager
+import android.app.PendingIntent
+import android.content.Context
+import android.content.Intent
+import android.content.pm.PackageManager
+import android.os.Build
+import androidx.core.app.NotificationCompat
+import androidx.core.app.NotificationManagerCompat
+import androidx.core.content.ContextCompat
+import dev.pushcore.sample.click.NotificationGate
+import dev.pushcore.sample.tap.PushTapActivity
+
+/**
+ * Posts the notifications the app builds itself (FCM data messages, vendor
+ * pass-through messages, IM messages while backgrounded), each once:
+ * [NotificationGate] asks the core's dedup store first.
+ *
+ * Each notification gets its own request code (and id), and its
+ * PendingIntent is immutable and explicit: nobody can redirect it, and two
+ * notifications never share one (push-facts.md section 10).
+ */
+class NotificationPoster(private val context: Context, private val gate: NotificationGate) {
+    fun post(data: Map<String, String>, source: String) {
+        val notification = gate.admit(data, source) ?: return
+        if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU &&
+            ContextCompat.checkSelfPermission(context, Manifest.permission.POST_NOTIFICATIONS) != PackageManager.PERMISSION_GRANTED
+        ) {
+            return
+        }
+        ensureChannel()
+        // The tap carries the same payload a vendor-shown notification would,
+        // so both take the one path through PushTapActivity.
+        val tap = Intent(context, PushTapActivity::class.java)
+        notification.tapExtras.forEach { (k, v) -> tap.putExtra(k, v) }
+        val pending = PendingIntent.getActivity(
+            context,
+            notification.requestCode,
+            tap,
+            PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT,
+        )
+        val built = NotificationCompat.Builder(context, CHANNEL_ID)
+            .setSmallIcon(android.R.drawable.stat_notify_chat)
+            .setContentTitle(notification.title)
+            .setContentText(notification.body)
+            .setAutoCancel(true)
+            .setContentIntent(pending)
+            .setCategory(NotificationCompat.CATEGORY_MESSAGE)
+            .build()
+        @Suppress("MissingPermission") // checked above
+        NotificationManagerCompat.from(context).notify(notification.requestCode, built)
+    }
+
+    private fun ensureChannel() {
+        if (Build.VERSION.SDK_INT < Build.VERSION_CODES.O) return
+        val manager = context.getSystemService(NotificationManager::class.java)
+        manager.createNotificationChannel(NotificationChannel(CHANNEL_ID, "Messages", NotificationManager.IMPORTANCE_HIGH))
+    }
+
+    private companion object {
+        /** Matches `channels.fcm.channel_id` in the PushCore config. */
+        const val CHANNEL_ID = "im_messages"
+    }
+}

@@ -1,0 +1,87 @@
+package dev.pushcore.sample.click
+
+import dev.pushcore.ChatType
+import dev.pushcore.ClickInput
+import dev.pushcore.DedupKind
+import dev.pushcore.DedupOutcome
+import dev.pushcore.NormalizedNotification
+import dev.pushcore.PushCore
+import dev.pushcore.PushException
+import dev.pushcore.Route
+import dev.pushcore.dedupFieldsForNotification
+import dev.pushcore.deriveDedupKey
+
+/** What to do with a tap. */
+data class TapDecision(
+    val screen: Screen,
+    /** The channel the core detected from the payload ("unknown" if none). */
+    val channel: String,
+    /**
+     * The same tap was handled before (cold start followed by onNewIntent,
+     * or a vendor delivering the click twice): bring the screen forward but
+     * skip one-time side effects such as "opened" analytics.
+     */
+    val duplicate: Boolean,
+    /** The core's error code when the payload was unusable (Home is opened). */
+    val error: String? = null,
+)
+
+/**
+ * The whole tap path that needs no Android class: payload -> core parse ->
+ * clicked-dedup -> core route -> [Screen]. A tap never crashes and is never
+ * dropped: an unusable payload opens [Screen.Home].
+ */
+class ClickHandler(
+    private val core: PushCore,
+    private val log: (String) -> Unit = {},
+) {
+    fun handle(tap: Tap): TapDecision = handle(tap.toClickInput())
+
+    fun handle(input: ClickInput): TapDecision {
+        val notification = try {
+            core.parseClick(input)
+        } catch (e: PushException) {
+            val code = errorCode(e)
+            log("tap rejected ($code): ${e.message}")
+            return TapDecision(Screen.Home, channel = "unknown", duplicate = false, error = code)
+        }
+        val channel = notification.channel.name.lowercase()
+        if (notification.newerVersion) log("tap from a newer entity version ${notification.version}")
+        val duplicate = try {
+            core.checkAndMarkNotification(notification, DedupKind.CLICKED, "tap:$channel") is DedupOutcome.Duplicate
+        } catch (e: PushException) {
+            // A broken store must not block navigation: treat as first time.
+            log("click dedup unavailable (${errorCode(e)}): ${e.message}")
+            false
+        }
+        return TapDecision(screenFor(core.route(notification), notification), channel, duplicate)
+    }
+
+    companion object {
+        /** The core's dedup key of a message (IM id, else vendor id, else a digest). */
+        fun dedupKeyOf(n: NormalizedNotification): String = deriveDedupKey(dedupFieldsForNotification(n))
+
+        fun screenFor(route: Route, n: NormalizedNotification?): Screen = when (route) {
+            is Route.C2cChat -> Screen.Chat("c2c_${route.userId}", route.userId, isGroup = false, title = n?.nickname)
+            is Route.GroupChat -> Screen.Chat("group_${route.groupId}", route.groupId, isGroup = true, title = n?.nickname)
+            is Route.Call -> Screen.IncomingCall(route.sender, isGroup = route.chatType == ChatType.GROUP)
+            is Route.Url -> Screen.Web(route.url)
+            Route.Home -> Screen.Home
+        }
+
+        /** The core's stable error code (the same the CLI prints), for logs and analytics. */
+        fun errorCode(e: PushException): String = when (e) {
+            is PushException.InvalidInput -> "invalid_input"
+            is PushException.NoPushPayload -> "no_push_payload"
+            is PushException.InvalidExt -> "invalid_ext"
+            is PushException.UnsupportedPayload -> "unsupported_payload"
+            is PushException.TooLarge -> "too_large"
+            is PushException.InvalidConfig -> "invalid_config"
+            is PushException.Storage -> "storage"
+            is PushException.Platform -> "platform"
+            is PushException.Timeout -> "timeout"
+            is PushException.InvalidState -> "invalid_state"
+            is PushException.Internal -> "internal"
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Observation
+import os
+import PushCore
+import UserNotifications
+
+/// Owns the process's one `PushCore` and wires it to APNs (platform), the IM
+/// SDK (reporter), the UI (listener) and the router (taps).
+@MainActor
+@Observable
+final class PushServices {
+    private(set) var registration = "not started"
+    private(set) var loggedInUser: String?
+
+    @ObservationIgnored let tokens = APNsTokenSource()
+    @ObservationIgnored private let core: PushCore?
+    @ObservationIgnored private let im: any ImSdk = FakeImSdk()
+    @ObservationIgnored private let router: AppRouter
+    @ObservationIgnored private let log = Logger(subsystem: "dev.pushcore.sample", category: "push")
+
+    private static let savedUserKey = "pushcore.sample.user"
+
+    init(router: AppRouter) {
+        self.router = router
+        do {
+            guard let url = Bundle.main.url(forResource: "example-config", withExtension: "json") else {
+                throw PushError.InvalidInput(reason: "example-config.json is not in the app bundle")
+            }
+            let config = try pushConfigFromJson(json: String(contentsOf: url, encoding: .utf8))
+            let storage = URL.applicationSupportDirectory.appending(path: "pushcore").path(percentEncoded: false)
+            core = try PushCore(config: config, storageDir: storage)
+        } catch {
+            core = nil
+            registration = "PushCore unavailable: \(error)"
+        }
+        loggedInUser = UserDefaults.standard.string(forKey: Self.savedUserKey)
+    }
+
+    /// Asks for notification permission, starts registration and resumes the
+    /// saved session (an unchanged token is not re-reported).
+    func start() {
+        guard let core else { return }
+        let tokens = tokens
+        let im = im
+        Task {
+            _ = try? await UNUserNotificationCenter.current().requestAuthorization(options: [.alert, .badge, .sound])
+            let platform = ApplePushPlatform(device: await ApplePushPlatform.snapshot(), tokens: tokens)
+            do {
+                try core.startRegistration(
+                    platform: platform,
+                    reporter: ImTokenReporter(im: im),
+                    listener: StateListener { [weak self] text in self?.registration = text }
+                )
+            } catch {
+                registration = "registration not started: \(error)"
+                return
+            }
+            tokens.setRefreshHandler { token in
+                try? core.onNewToken(channel: .apns, token: token)
+            }
+            im.setSessionListener { event in
+                // The session is gone on the server: the core stops without
+                // trying to clear the token through it.
+                let reason: LogoutReason = event == .kickedOffline ? .kickedOffline : .signatureExpired
+                try? core.logout(reason: reason)
+            }
+            if let user = loggedInUser {
+                try? core.login(userId: user)
+            }
+        }
+    }
+
+    func login(userId: String) async {
+        guard let core else { return }
+        do {
+            try await im.login(userId: userId, userSig: "sig-from-your-server")
+            try core.login(userId: userId)
+            loggedInUser = userId
+            UserDefaults.standard.set(userId, forKey: Self.savedUserKey)
+        } catch {
+            log.error("login failed: \(String(describing: error))")
+        }
+    }
+
+    /// Proactive logout: the token is cleared through the IM SDK while the
+    /// session still exists, then the IM SDK logs out.
+    func logout() async {
+        guard let core else { return }
+        do {
+            try core.logout(reason: .proactive)
+            _ = try await core.waitUntilSettled(timeoutMs: 10_000)
+        } catch {
+            log.warning("push clear did not finish: \(String(describing: error))")
+        }
+        try? await im.logout()
+        loggedInUser = nil
+        UserDefaults.standard.removeObject(forKey: Self.savedUserKey)
+    }
+
+    func appBecameActive() {
+        try? core?.onAppForeground()
+    }
+
+    func apnsTokenArrived(_ token: String) {
+        tokens.deliver(token)
+    }
+
+    func apnsRegistrationFailed(_ reason: String) {
+        tokens.fail(reason)
+    }
+
+    /// A tap: the core detects the channel from the payload, parses it and
+    /// routes it; an unusable payload opens the home screen, never crashes.
+    func handleTap(_ input: ClickInput?) {
+        guard let core else { return }
+        do {
+            guard let input else { throw PushError.InvalidInput(reason: "userInfo is not JSON") }
+            let notification = try core.parseClick(input: input)
+            router.open(core.route(notification: notification), title: notification.nickname)
+        } catch {
+            log.warning("tap not understood: \(String(describing: error))")
+            router.open(.home, title: nil)
+        }
+    }
+
+    func simulateKickOut() async {
+        await (im as? FakeImSdk)?.simulateKickOut()
+    }
+}
+
+/// Forwards registration progress to the main actor as display text. The
+/// core calls it on its own thread; it must return quickly.
+final class StateListener: PushListener, Sendable {
+    private let onChange: @MainActor @Sendable (String) -> Void
+
+    init(onChange: @escaping @MainActor @Sendable (String) -> Void) {
+        self.onChange = onChange
+    }
+
+    func onStateChanged(state: RegistrationState) {
+        let text = "\(state.phase)" + (state.channel.map { " via \($0)" } ?? "")
+        Task { @MainActor in onChange(text) }
+    }
+
+    func onError(error: RegistrationError) {
+        let text = "\(error.phase) failed (\(error.code)), retry: \(error.willRetry)"
+        Task { @MainActor in onChange(text) }
+    }
+}
