@@ -68,6 +68,7 @@ final class FoundationTests: XCTestCase {
                 "channels.oppo.app_secret is missing",
                 "retry.jitter must be between 0.0 and 1.0",
             ])
+            XCTAssertEqual((error as? PushError)?.code, "invalid_config")
         }
     }
 

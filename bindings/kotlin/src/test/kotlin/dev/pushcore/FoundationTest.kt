@@ -47,6 +47,7 @@ class FoundationTest {
             listOf("channels.oppo.app_secret is missing", "retry.jitter must be between 0.0 and 1.0"),
             e.problems,
         )
+        assertEquals("invalid_config", e.code)
     }
 
     @Test
@@ -55,6 +56,7 @@ class FoundationTest {
         assertThrows<PushException.Storage> { PushCore(TestSupport.exampleConfig(), file.path) }
         val e = assertThrows<PushException.InvalidInput> { pushConfigFromJson("{\"chanels\": {}}") }
         assertTrue(e.message!!.contains("chanels"), e.message)
+        assertEquals("invalid_input", e.code)
     }
 
     @Test

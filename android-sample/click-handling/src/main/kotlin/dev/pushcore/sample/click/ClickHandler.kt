@@ -8,6 +8,7 @@ import dev.pushcore.NormalizedNotification
 import dev.pushcore.PushCore
 import dev.pushcore.PushException
 import dev.pushcore.Route
+import dev.pushcore.code
 import dev.pushcore.dedupFieldsForNotification
 import dev.pushcore.deriveDedupKey
 
@@ -70,18 +71,6 @@ class ClickHandler(
         }
 
         /** The core's stable error code (the same the CLI prints), for logs and analytics. */
-        fun errorCode(e: PushException): String = when (e) {
-            is PushException.InvalidInput -> "invalid_input"
-            is PushException.NoPushPayload -> "no_push_payload"
-            is PushException.InvalidExt -> "invalid_ext"
-            is PushException.UnsupportedPayload -> "unsupported_payload"
-            is PushException.TooLarge -> "too_large"
-            is PushException.InvalidConfig -> "invalid_config"
-            is PushException.Storage -> "storage"
-            is PushException.Platform -> "platform"
-            is PushException.Timeout -> "timeout"
-            is PushException.InvalidState -> "invalid_state"
-            is PushException.Internal -> "internal"
-        }
+        fun errorCode(e: PushException): String = e.code
     }
 }
