@@ -1,6 +1,8 @@
 //! `pushcore dedup` end to end: the output contract, several processes on
 //! one file, and writers killed mid-stream.
 
+mod common;
+
 use pushcore::store::{Store, SystemClock};
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
@@ -13,21 +15,7 @@ fn pushcore() -> Command {
 }
 
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = pushcore()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input = stdin.to_string();
-    let mut pipe = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(input.as_bytes());
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
+    common::pushcore(args, stdin.as_bytes())
 }
 
 fn stdout(out: &Output) -> String {

@@ -1,22 +1,10 @@
 //! `pushcore parse` contract, run through the built binary.
 
-use serde_json::{json, Value};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn pushcore(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pushcore"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("pushcore runs");
-    // The binary stops reading an oversized input early; a broken pipe
-    // here is expected then.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
-}
+use common::pushcore;
+use serde_json::{json, Value};
+use std::process::Output;
 
 fn ext(entity: Value) -> String {
     json!({ "entity": entity }).to_string()
