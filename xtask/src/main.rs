@@ -323,10 +323,13 @@ fn fuzz_smoke(root: &Path) -> Result<(), String> {
         // committed seeds stay untouched.
         let corpus = fuzz_dir.join("corpus").join(target);
         std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
-        run(cargo_fuzz()
-            .args(["run", "--dev", target])
-            .arg(&corpus)
-            .arg(fuzz_dir.join("seeds").join(target))
+        let seeds = fuzz_dir.join("seeds").join(target);
+        let mut cmd = cargo_fuzz();
+        cmd.args(["run", "--dev", target]).arg(&corpus);
+        if seeds.is_dir() {
+            cmd.arg(seeds);
+        }
+        run(cmd
             .arg("--")
             .arg(format!("-max_total_time={FUZZ_SMOKE_SECONDS}"))
             .args(["-seed=1", "-print_final_stats=0"]))?;
