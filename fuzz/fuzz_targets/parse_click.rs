@@ -14,7 +14,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(input) = click_input_from_json(text) {
         let _ = parse_click(input);
     }
-    let hint = data.first().and_then(|b| PushChannel::ALL.get(usize::from(*b) % 9).copied());
+    let hint = data
+        .first()
+        .and_then(|b| PushChannel::ALL.get(usize::from(*b) % 9).copied());
     let _ = parse_click(ClickInput::Android {
         extras_json: text.to_string(),
         data_uri: Some(text.to_string()),

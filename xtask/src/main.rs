@@ -20,7 +20,8 @@ tasks:
     bindings    build the core and generate the Kotlin and Swift bindings
     test        run every check: build, bindings, cargo test, clippy, fmt,
                 the Kotlin tests on the JVM, the Android sample's click
-                handling on the JVM and the CLI smoke tests
+                handling on the JVM, the CLI smoke tests and a few seconds
+                of every fuzz target
 ";
 
 fn main() -> ExitCode {
@@ -245,6 +246,11 @@ fn run_all_tests(root: &Path) -> ExitCode {
             false,
             Box::new(maven("android-sample/click-handling")),
         ),
+        (
+            "fuzz smoke run (every cargo-fuzz target)",
+            false,
+            Box::new(|| fuzz_smoke(root)),
+        ),
     ];
 
     let mut stages = Vec::new();
@@ -290,6 +296,65 @@ fn run_all_tests(root: &Path) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Seconds each fuzz target runs in the test command: enough to replay the
+/// seeds and mutate a few thousand inputs, not a substitute for the long
+/// runs described in fuzz/README.md.
+const FUZZ_SMOKE_SECONDS: u32 = 3;
+
+/// Builds every cargo-fuzz target once (unoptimized: a smoke run executes
+/// too few inputs for optimization to pay back its compile time) and runs
+/// each for a few seconds from the committed seeds with a fixed seed, so a
+/// failure replays. cargo-fuzz needs nightly flags; RUSTC_BOOTSTRAP lets the
+/// stable toolchain accept them.
+fn fuzz_smoke(root: &Path) -> Result<(), String> {
+    let fuzz_dir = root.join("fuzz");
+    let cargo_fuzz = || {
+        let mut cmd = cargo();
+        cmd.current_dir(&fuzz_dir)
+            .env("RUSTC_BOOTSTRAP", "1")
+            // Sanitizer flags would invalidate the main workspace's build.
+            .env_remove("CARGO_TARGET_DIR")
+            .arg("fuzz");
+        cmd
+    };
+    let installed = cargo_fuzz()
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !installed {
+        run(cargo().args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    run(cargo_fuzz().args(["build", "--dev"]))?;
+    let listed = cargo_fuzz()
+        .arg("list")
+        .output()
+        .map_err(|e| format!("cannot list fuzz targets: {e}"))?;
+    let targets: Vec<String> = String::from_utf8_lossy(&listed.stdout)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    if !listed.status.success() || targets.is_empty() {
+        return Err("cargo fuzz list found no targets".into());
+    }
+    for target in &targets {
+        // libFuzzer writes new inputs to the first directory only, so the
+        // committed seeds stay untouched.
+        let corpus = fuzz_dir.join("corpus").join(target);
+        std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
+        let seeds = fuzz_dir.join("seeds").join(target);
+        let mut cmd = cargo_fuzz();
+        cmd.args(["run", "--dev", target]).arg(&corpus);
+        if seeds.is_dir() {
+            cmd.arg(seeds);
+        }
+        run(cmd
+            .arg("--")
+            .arg(format!("-max_total_time={FUZZ_SMOKE_SECONDS}"))
+            .args(["-seed=1", "-print_final_stats=0"]))?;
+    }
+    Ok(())
 }
 
 fn mvn() -> String {

@@ -573,6 +573,43 @@ async fn an_always_failing_backend_is_retried_at_a_capped_pace_not_in_a_busy_loo
     assert_eq!(state.phase, P::Registered);
 }
 
+/// The vendor SDK never calling back is the platform-side twin of the
+/// failing backend above: every call must end at the deadline, and retries
+/// must keep the capped pace instead of piling up hung calls.
+#[tokio::test(start_paused = true)]
+async fn a_platform_that_never_answers_times_out_every_call_at_a_capped_pace() {
+    let (_, boxed) = memory();
+    let mut h = Harness::start(config(), xiaomi(), boxed);
+    h.platform.set_default(SimCall::hang());
+    h.login("alice").await;
+    let day = Duration::from_secs(24 * 3_600);
+    sleep(day).await;
+    let requests = h.count(|e| matches!(e, SimEvent::TokenRequested(_)));
+    // Each attempt waits out the 5 s deadline, then backs off 1+2+...+32 s
+    // up to the 60 s cap (jitter shortens a delay by at most 20%).
+    let timeout = TIMEOUT_MS / 1_000;
+    let max = 7 + (day.as_secs() / (48 + timeout)) as usize;
+    let min = (day.as_secs() / (60 + timeout)) as usize;
+    assert!(
+        requests >= min && requests <= max,
+        "{requests} token requests in a day"
+    );
+    let errors = h.listener.errors.lock().unwrap().clone();
+    assert_eq!(errors.len(), requests, "one error per hung call");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.code == "timeout" && e.phase == P::RequestingToken && e.will_retry),
+        "{errors:?}"
+    );
+    assert_eq!(h.report_starts(), 0, "nothing to report without a token");
+    assert_eq!(h.state().phase, P::WaitingToRetry);
+    // The SDK answers again: the next retry registers.
+    h.platform.set_default(SimCall::ok(0));
+    h.send(Command::NetworkAvailable).await;
+    assert_eq!(h.settle().await.phase, P::Registered);
+}
+
 #[tokio::test(start_paused = true)]
 async fn after_max_attempts_it_waits_for_the_app_then_retries_on_foreground() {
     let mut cfg = config();
