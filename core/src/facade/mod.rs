@@ -10,6 +10,7 @@ mod dedup;
 mod diagnostics;
 mod parse;
 mod registration;
+mod tap;
 
 pub use dedup::{dedup_fields_for_notification, derive_dedup_key, DedupFields};
 

@@ -2,7 +2,6 @@ package dev.pushcore.sample.click
 
 import dev.pushcore.ChatType
 import dev.pushcore.ClickInput
-import dev.pushcore.DedupKind
 import dev.pushcore.DedupOutcome
 import dev.pushcore.NormalizedNotification
 import dev.pushcore.PushCore
@@ -39,23 +38,21 @@ class ClickHandler(
     fun handle(tap: Tap): TapDecision = handle(tap.toClickInput())
 
     fun handle(input: ClickInput): TapDecision {
-        val notification = try {
-            core.parseClick(input)
+        // One crossing into the core: parse, clicked-dedup and route.
+        val outcome = try {
+            core.handleTap(input)
         } catch (e: PushException) {
             val code = errorCode(e)
             log("tap rejected ($code): ${e.message}")
             return TapDecision(Screen.Home, channel = "unknown", duplicate = false, error = code)
         }
+        val notification = outcome.notification
         val channel = notification.channel.name.lowercase()
         if (notification.newerVersion) log("tap from a newer entity version ${notification.version}")
-        val duplicate = try {
-            core.checkAndMarkNotification(notification, DedupKind.CLICKED, "tap:$channel") is DedupOutcome.Duplicate
-        } catch (e: PushException) {
-            // A broken store must not block navigation: treat as first time.
-            log("click dedup unavailable (${errorCode(e)}): ${e.message}")
-            false
-        }
-        return TapDecision(screenFor(core.route(notification), notification), channel, duplicate)
+        // A broken store must not block navigation (dedup == null): the core
+        // logged why, and the tap is treated as the first one.
+        val duplicate = outcome.dedup is DedupOutcome.Duplicate
+        return TapDecision(screenFor(outcome.route, notification), channel, duplicate)
     }
 
     companion object {

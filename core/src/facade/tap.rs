@@ -1,0 +1,116 @@
+//! The whole tap path in one call: parse, "handled already?", route.
+//!
+//! Every crossing of the FFI costs the host far more than the work behind
+//! it (on the JVM each one allocates JNA structures; see
+//! docs/performance.md), and a tap handler otherwise needs four calls
+//! (parse, derive key, check, route). One call keeps the tap path at the
+//! minimum number of crossings and gives apps one obvious thing to call.
+
+use super::PushCore;
+use crate::error::PushError;
+use crate::payload::{self, ClickInput, NormalizedNotification};
+use crate::routing::{self, Route};
+use crate::store::dedup::{DedupKind, DedupOutcome};
+use crate::store::dedup_key::derive_key;
+
+use super::dedup::DedupFields;
+
+/// What to do with a tap.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct TapOutcome {
+    pub notification: NormalizedNotification,
+    /// Where to go: a chat, a call screen, home, or an allow-listed URL.
+    pub route: Route,
+    /// `Fresh` the first time this message's tap is handled, `Duplicate`
+    /// when it already was (a cold start followed by `onNewIntent` delivers
+    /// the same tap twice). `None` when the dedup store could not be used:
+    /// the tap is still routed, because losing a tap is worse than handling
+    /// it twice; the reason is logged.
+    pub dedup: Option<DedupOutcome>,
+}
+
+#[uniffi::export]
+impl PushCore {
+    /// Handles a notification tap in one call: parses whatever the channel
+    /// delivered, records it as clicked (source: the channel's name) and
+    /// returns the destination. Open `route` unless `dedup` is `Duplicate`.
+    pub fn handle_tap(&self, input: ClickInput) -> Result<TapOutcome, PushError> {
+        let notification = payload::parse_click(input)?;
+        let route = routing::route(&notification, &self.config.routing.url_allow_list);
+        let key = derive_key(&DedupFields::from(&notification).into());
+        let source = notification.channel.as_str();
+        let dedup = match self.dedup.check_and_mark(&key, DedupKind::Clicked, source) {
+            Ok(outcome) => Some(outcome),
+            Err(e) => {
+                log::warn!(target: "pushcore::tap", "tap routed without dedup: {e}");
+                None
+            }
+        };
+        Ok(TapOutcome {
+            notification,
+            route,
+            dedup,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channel::PushChannel;
+    use crate::config::example_config;
+
+    fn tap(channel: PushChannel) -> ClickInput {
+        let message = crate::outbound::outbound_message_from_json(
+            r#"{"message_type":"text","message_id":"m-42","chat_type":"group","sender":"team","content":"hi"}"#.into(),
+        )
+        .unwrap();
+        let json = crate::outbound::simulate(&message, channel)
+            .unwrap()
+            .to_string();
+        payload::click_input_from_json(&json).unwrap()
+    }
+
+    #[test]
+    fn a_tap_is_routed_once_then_reported_as_a_duplicate() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = PushCore::new(example_config(), dir.path().display().to_string()).unwrap();
+        let first = core.handle_tap(tap(PushChannel::Huawei)).unwrap();
+        assert_eq!(
+            first.route,
+            Route::GroupChat {
+                group_id: "team".into()
+            }
+        );
+        assert_eq!(first.dedup, Some(DedupOutcome::Fresh));
+        assert_eq!(first.notification.message_id.as_deref(), Some("m-42"));
+        // The same message tapped again, even via another channel's shape.
+        let again = core.handle_tap(tap(PushChannel::Fcm)).unwrap();
+        assert_eq!(again.route, first.route);
+        match again.dedup {
+            Some(DedupOutcome::Duplicate { source, .. }) => assert_eq!(source, "huawei"),
+            other => panic!("expected a duplicate, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unusable_store_still_routes_and_bad_input_is_a_typed_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("pushcore.db")).unwrap();
+        let core = PushCore::new(example_config(), dir.path().display().to_string()).unwrap();
+        let outcome = core.handle_tap(tap(PushChannel::Xiaomi)).unwrap();
+        assert_eq!(
+            outcome.route,
+            Route::GroupChat {
+                group_id: "team".into()
+            }
+        );
+        assert_eq!(outcome.dedup, None);
+        let err = core
+            .handle_tap(ClickInput::Ios {
+                user_info_json: "not json".into(),
+            })
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+    }
+}
