@@ -1,0 +1,101 @@
+package dev.pushcore.bench;
+
+import dev.pushcore.ClickInputs;
+import dev.pushcore.DedupKind;
+import dev.pushcore.DedupOutcome;
+import dev.pushcore.NormalizedNotification;
+import dev.pushcore.PushChannel;
+import dev.pushcore.PushCore;
+import dev.pushcore.PushcoreKt;
+import dev.pushcore.Route;
+import dev.pushcore.TapOutcome;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The whole tap path an app runs (parse, "handled already?", destination),
+ * for the FCM fixture of {@link ParseBenchmark}, tapped again and again (so
+ * the dedup answer is "duplicate", as for a cold start plus onNewIntent).
+ *
+ * <ul>
+ *   <li>{@code coreHandleTap}: PushCore.handleTap, one crossing.
+ *   <li>{@code coreFourCalls}: parseClick, checkAndMarkNotification and
+ *       route, as an app would call them one by one.
+ *   <li>{@code reference}: ReferenceTapParser (org.json) plus ReferenceDedup
+ *       (sqlite-jdbc, same pragmas).
+ * </ul>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class TapBenchmark {
+    Path dir;
+    PushCore core;
+    ReferenceDedup reference;
+    Map<String, Object> extras;
+
+    @Setup
+    public void setup() throws Exception {
+        dir = Files.createTempDirectory("pushcore-jmh-tap");
+        String repo = System.getProperty("pushcore.repo", "../..");
+        String config = Files.readString(new File(repo, "docs/example-config.json").toPath());
+        core = new PushCore(PushcoreKt.pushConfigFromJson(config), dir.resolve("core").toString());
+        reference = new ReferenceDedup(dir.resolve("reference.db").toString());
+        extras = new LinkedHashMap<>();
+        extras.put("ext", ParseBenchmark.EXT);
+        extras.put("google.message_id", "0:1732600000000000%abcdef");
+        extras.put("google.sent_time", 1732600000000L);
+        extras.put("google.ttl", 2419200);
+        extras.put("from", "1234567890");
+        coreHandleTap();
+        if (!(coreHandleTap().getDedup() instanceof DedupOutcome.Duplicate)) {
+            throw new IllegalStateException("the second tap must be a duplicate");
+        }
+        reference();
+        if (reference() == null) {
+            throw new IllegalStateException("the reference must see the duplicate");
+        }
+    }
+
+    @TearDown
+    public void tearDown() throws IOException {
+        core.close();
+        reference.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+
+    @Benchmark
+    public TapOutcome coreHandleTap() throws Exception {
+        return core.handleTap(ClickInputs.android(extras, null, PushChannel.FCM));
+    }
+
+    @Benchmark
+    public Route coreFourCalls() throws Exception {
+        NormalizedNotification n = core.parseClick(ClickInputs.android(extras, null, PushChannel.FCM));
+        core.checkAndMarkNotification(n, DedupKind.CLICKED, "fcm");
+        return core.route(n);
+    }
+
+    @Benchmark
+    public String reference() throws Exception {
+        ReferenceTap tap = ReferenceTapParser.parse(extras, null);
+        return reference.checkAndMark("im:" + tap.getMessageId(), 2, "fcm");
+    }
+}
