@@ -228,12 +228,7 @@ impl Actor {
         if self.user.as_deref() == Some(user_id.as_str()) {
             // Same user again (an app restart path calling login twice):
             // keep what is running; retry at once if stuck.
-            if matches!(
-                self.phase,
-                RegistrationPhase::WaitingToRetry
-                    | RegistrationPhase::Failed
-                    | RegistrationPhase::NoChannel
-            ) {
+            if self.phase.retries_on_wake() {
                 self.restart_from_failure();
             } else {
                 self.publish();
@@ -324,12 +319,7 @@ impl Actor {
         if self.user.is_none() {
             return;
         }
-        if matches!(
-            self.phase,
-            RegistrationPhase::WaitingToRetry
-                | RegistrationPhase::Failed
-                | RegistrationPhase::NoChannel
-        ) {
+        if self.phase.retries_on_wake() {
             self.restart_from_failure();
         }
     }

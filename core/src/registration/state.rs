@@ -35,6 +35,18 @@ pub enum RegistrationPhase {
 }
 
 impl RegistrationPhase {
+    /// Phases that a repeated login, the app coming to the foreground or
+    /// the network coming back restart at once instead of waiting for the
+    /// backoff timer (or for nothing, once attempts are exhausted).
+    pub fn retries_on_wake(self) -> bool {
+        matches!(
+            self,
+            RegistrationPhase::WaitingToRetry
+                | RegistrationPhase::Failed
+                | RegistrationPhase::NoChannel
+        )
+    }
+
     /// Settled phases are where the core waits for the app, not for a
     /// timer or a call in flight.
     pub fn is_settled(self) -> bool {

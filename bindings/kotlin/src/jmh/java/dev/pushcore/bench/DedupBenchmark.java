@@ -3,14 +3,10 @@ package dev.pushcore.bench;
 import dev.pushcore.DedupKind;
 import dev.pushcore.DedupOutcome;
 import dev.pushcore.PushCore;
-import dev.pushcore.PushcoreKt;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -40,9 +36,7 @@ public class DedupBenchmark {
     @Setup
     public void setup() throws Exception {
         dir = Files.createTempDirectory("pushcore-jmh");
-        String repo = System.getProperty("pushcore.repo", "../..");
-        String config = Files.readString(new File(repo, "docs/example-config.json").toPath());
-        core = new PushCore(PushcoreKt.pushConfigFromJson(config), dir.resolve("core").toString());
+        core = BenchFiles.newCore(dir);
         reference = new ReferenceDedup(dir.resolve("reference.db").toString());
         for (int i = 0; i < ROWS; i++) {
             core.checkAndMark("im:old-" + i, DedupKind.DISPLAYED, "fcm");
@@ -58,9 +52,7 @@ public class DedupBenchmark {
     public void tearDown() throws IOException {
         core.close();
         reference.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        }
+        BenchFiles.deleteTree(dir);
     }
 
     @Benchmark

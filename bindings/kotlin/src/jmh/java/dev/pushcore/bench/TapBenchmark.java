@@ -6,18 +6,14 @@ import dev.pushcore.DedupOutcome;
 import dev.pushcore.NormalizedNotification;
 import dev.pushcore.PushChannel;
 import dev.pushcore.PushCore;
-import dev.pushcore.PushcoreKt;
 import dev.pushcore.Route;
 import dev.pushcore.TapOutcome;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -52,9 +48,7 @@ public class TapBenchmark {
     @Setup
     public void setup() throws Exception {
         dir = Files.createTempDirectory("pushcore-jmh-tap");
-        String repo = System.getProperty("pushcore.repo", "../..");
-        String config = Files.readString(new File(repo, "docs/example-config.json").toPath());
-        core = new PushCore(PushcoreKt.pushConfigFromJson(config), dir.resolve("core").toString());
+        core = BenchFiles.newCore(dir);
         reference = new ReferenceDedup(dir.resolve("reference.db").toString());
         extras = new LinkedHashMap<>();
         extras.put("ext", ParseBenchmark.EXT);
@@ -76,9 +70,7 @@ public class TapBenchmark {
     public void tearDown() throws IOException {
         core.close();
         reference.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        }
+        BenchFiles.deleteTree(dir);
     }
 
     @Benchmark
