@@ -72,6 +72,12 @@ impl From<&NormalizedNotification> for DedupFields {
     }
 }
 
+/// The dedup key of a parsed notification: the one derivation shared by
+/// `check_and_mark_notification` and `handle_tap`.
+pub(super) fn notification_key(notification: &NormalizedNotification) -> String {
+    derive_key(&DedupFields::from(notification).into())
+}
+
 /// The dedup fields of a parsed notification, for apps that also feed
 /// messages from the IM connection into the same store.
 #[uniffi::export]
@@ -117,7 +123,7 @@ impl PushCore {
         kind: DedupKind,
         source: String,
     ) -> Result<DedupOutcome, PushError> {
-        let key = derive_key(&DedupFields::from(&notification).into());
+        let key = notification_key(&notification);
         Ok(self.dedup.check_and_mark(&key, kind, &source)?)
     }
 

@@ -11,9 +11,8 @@ use crate::error::PushError;
 use crate::payload::{self, ClickInput, NormalizedNotification};
 use crate::routing::{self, Route};
 use crate::store::dedup::{DedupKind, DedupOutcome};
-use crate::store::dedup_key::derive_key;
 
-use super::dedup::DedupFields;
+use super::dedup::notification_key;
 
 /// What to do with a tap.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -37,7 +36,7 @@ impl PushCore {
     pub fn handle_tap(&self, input: ClickInput) -> Result<TapOutcome, PushError> {
         let notification = payload::parse_click(input)?;
         let route = routing::route(&notification, &self.config.routing.url_allow_list);
-        let key = derive_key(&DedupFields::from(&notification).into());
+        let key = notification_key(&notification);
         let source = notification.channel.as_str();
         let dedup = match self.dedup.check_and_mark(&key, DedupKind::Clicked, source) {
             Ok(outcome) => Some(outcome),
