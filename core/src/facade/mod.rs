@@ -8,6 +8,7 @@
 
 mod dedup;
 mod diagnostics;
+mod fast;
 mod parse;
 mod registration;
 mod tap;

@@ -1,5 +1,6 @@
 package dev.pushcore.bench;
 
+import dev.pushcore.FastCalls;
 import dev.pushcore.DedupKind;
 import dev.pushcore.DedupOutcome;
 import dev.pushcore.PushCore;
@@ -20,7 +21,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * check_and_mark through the bindings against ReferenceDedup (sqlite-jdbc,
  * same pragmas and schema), each on its own file in a temporary directory
  * holding {@link #ROWS} keys already (the core's default row cap), fresh
- * keys and duplicates separately.
+ * keys and duplicates separately; {@code core*} through the generated
+ * method, {@code fast*} through {@code FastCalls}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,6 +32,7 @@ public class DedupBenchmark {
 
     Path dir;
     PushCore core;
+    FastCalls fast;
     ReferenceDedup reference;
     long next;
 
@@ -37,12 +40,14 @@ public class DedupBenchmark {
     public void setup() throws Exception {
         dir = Files.createTempDirectory("pushcore-jmh");
         core = BenchFiles.newCore(dir);
+        fast = new FastCalls(core);
         reference = new ReferenceDedup(dir.resolve("reference.db").toString());
         for (int i = 0; i < ROWS; i++) {
             core.checkAndMark("im:old-" + i, DedupKind.DISPLAYED, "fcm");
             reference.checkAndMark("im:old-" + i, 1, "fcm");
         }
         if (!(core.checkAndMark("im:old-1", DedupKind.DISPLAYED, "x") instanceof DedupOutcome.Duplicate)
+                || !(fast.checkAndMark("im:old-2", DedupKind.DISPLAYED, "x") instanceof DedupOutcome.Duplicate)
                 || !"fcm".equals(reference.checkAndMark("im:old-1", 1, "x"))) {
             throw new IllegalStateException("prefill did not take");
         }
@@ -50,6 +55,7 @@ public class DedupBenchmark {
 
     @TearDown
     public void tearDown() throws IOException {
+        fast.close();
         core.close();
         reference.close();
         BenchFiles.deleteTree(dir);
@@ -61,6 +67,11 @@ public class DedupBenchmark {
     }
 
     @Benchmark
+    public DedupOutcome fastFresh() throws Exception {
+        return fast.checkAndMark("im:new-" + next++, DedupKind.DISPLAYED, "fcm");
+    }
+
+    @Benchmark
     public String referenceFresh() throws Exception {
         return reference.checkAndMark("im:new-" + next++, 1, "fcm");
     }
@@ -68,6 +79,11 @@ public class DedupBenchmark {
     @Benchmark
     public DedupOutcome coreDuplicate() throws Exception {
         return core.checkAndMark("im:old-" + (next++ % ROWS), DedupKind.DISPLAYED, "fcm");
+    }
+
+    @Benchmark
+    public DedupOutcome fastDuplicate() throws Exception {
+        return fast.checkAndMark("im:old-" + (next++ % ROWS), DedupKind.DISPLAYED, "fcm");
     }
 
     @Benchmark

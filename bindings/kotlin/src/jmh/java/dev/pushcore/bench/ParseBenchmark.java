@@ -1,5 +1,6 @@
 package dev.pushcore.bench;
 
+import dev.pushcore.FastCalls;
 import dev.pushcore.ClickInput;
 import dev.pushcore.ClickInputs;
 import dev.pushcore.NormalizedNotification;
@@ -28,6 +29,9 @@ import org.openjdk.jmh.annotations.State;
  *       in Kotlin) then parseClickInput across the FFI.
  *   <li>{@code coreFromJsonText}: the same call with the extras already as
  *       JSON text, to separate the Kotlin-side encoding.
+ *   <li>{@code fast}: the same parse through {@code FastCalls} (JNA direct
+ *       mapping, one per-thread buffer, no JNA structures), and
+ *       {@code fastFromJsonText} without the Kotlin-side encoding.
  *   <li>{@code reference}: ReferenceTapParser with org.json.
  *   <li>{@code ffiBaseline}: coreVersion(), the cheapest exported call that
  *       returns a string: what a crossing costs with no work behind it.
@@ -82,6 +86,9 @@ public class ParseBenchmark {
         // Both sides must read the same thing, or the comparison is void.
         NormalizedNotification viaCore = core();
         ReferenceTap viaReference = reference();
+        if (!viaCore.equals(fast())) {
+            throw new IllegalStateException("FastCalls disagrees with the generated call");
+        }
         if (!viaCore.getSender().equals(viaReference.getSender())
                 || !viaCore.getConversationId().equals(viaReference.getConversationId())
                 || !viaCore.getContent().equals(viaReference.getContent())
@@ -93,6 +100,16 @@ public class ParseBenchmark {
     @Benchmark
     public NormalizedNotification core() throws Exception {
         return PushcoreKt.parseClickInput(ClickInputs.android(extras, null, hint));
+    }
+
+    @Benchmark
+    public NormalizedNotification fast() throws Exception {
+        return FastCalls.parseClickInput(ClickInputs.android(extras, null, hint));
+    }
+
+    @Benchmark
+    public NormalizedNotification fastFromJsonText() throws Exception {
+        return FastCalls.parseClickInput(asJsonText);
     }
 
     @Benchmark

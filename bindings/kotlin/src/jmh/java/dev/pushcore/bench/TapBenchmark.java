@@ -1,5 +1,6 @@
 package dev.pushcore.bench;
 
+import dev.pushcore.FastCalls;
 import dev.pushcore.ClickInputs;
 import dev.pushcore.DedupKind;
 import dev.pushcore.DedupOutcome;
@@ -30,6 +31,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  *   <li>{@code coreHandleTap}: PushCore.handleTap, one crossing.
+ *   <li>{@code fastHandleTap}: the same call through {@code FastCalls}.
  *   <li>{@code coreFourCalls}: parseClick, checkAndMarkNotification and
  *       route, as an app would call them one by one.
  *   <li>{@code reference}: ReferenceTapParser (org.json) plus ReferenceDedup
@@ -42,6 +44,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class TapBenchmark {
     Path dir;
     PushCore core;
+    FastCalls fast;
     ReferenceDedup reference;
     Map<String, Object> extras;
 
@@ -49,6 +52,7 @@ public class TapBenchmark {
     public void setup() throws Exception {
         dir = Files.createTempDirectory("pushcore-jmh-tap");
         core = BenchFiles.newCore(dir);
+        fast = new FastCalls(core);
         reference = new ReferenceDedup(dir.resolve("reference.db").toString());
         extras = new LinkedHashMap<>();
         extras.put("ext", ParseBenchmark.EXT);
@@ -60,6 +64,11 @@ public class TapBenchmark {
         if (!(coreHandleTap().getDedup() instanceof DedupOutcome.Duplicate)) {
             throw new IllegalStateException("the second tap must be a duplicate");
         }
+        TapOutcome viaFast = fastHandleTap();
+        if (!(viaFast.getDedup() instanceof DedupOutcome.Duplicate)
+                || !viaFast.getNotification().equals(coreHandleTap().getNotification())) {
+            throw new IllegalStateException("FastCalls must answer as the generated call");
+        }
         reference();
         if (reference() == null) {
             throw new IllegalStateException("the reference must see the duplicate");
@@ -68,6 +77,7 @@ public class TapBenchmark {
 
     @TearDown
     public void tearDown() throws IOException {
+        fast.close();
         core.close();
         reference.close();
         BenchFiles.deleteTree(dir);
@@ -76,6 +86,11 @@ public class TapBenchmark {
     @Benchmark
     public TapOutcome coreHandleTap() throws Exception {
         return core.handleTap(ClickInputs.android(extras, null, PushChannel.FCM));
+    }
+
+    @Benchmark
+    public TapOutcome fastHandleTap() throws Exception {
+        return fast.handleTap(ClickInputs.android(extras, null, PushChannel.FCM));
     }
 
     @Benchmark

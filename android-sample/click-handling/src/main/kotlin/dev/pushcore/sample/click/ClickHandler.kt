@@ -3,6 +3,7 @@ package dev.pushcore.sample.click
 import dev.pushcore.ChatType
 import dev.pushcore.ClickInput
 import dev.pushcore.DedupOutcome
+import dev.pushcore.FastCalls
 import dev.pushcore.NormalizedNotification
 import dev.pushcore.PushCore
 import dev.pushcore.PushException
@@ -30,17 +31,22 @@ data class TapDecision(
  * The whole tap path that needs no Android class: payload -> core parse ->
  * clicked-dedup -> core route -> [Screen]. A tap never crashes and is never
  * dropped: an unusable payload opens [Screen.Home].
+ *
+ * Taps go through [FastCalls], the bindings' allocation-free door for the
+ * hot calls; close the handler with the core.
  */
 class ClickHandler(
-    private val core: PushCore,
+    core: PushCore,
     private val log: (String) -> Unit = {},
-) {
+) : AutoCloseable {
+    private val calls = FastCalls(core)
+
     fun handle(tap: Tap): TapDecision = handle(tap.toClickInput())
 
     fun handle(input: ClickInput): TapDecision {
         // One crossing into the core: parse, clicked-dedup and route.
         val outcome = try {
-            core.handleTap(input)
+            calls.handleTap(input)
         } catch (e: PushException) {
             val code = errorCode(e)
             log("tap rejected ($code): ${e.message}")
@@ -54,6 +60,8 @@ class ClickHandler(
         val duplicate = outcome.dedup is DedupOutcome.Duplicate
         return TapDecision(screenFor(outcome.route, notification), channel, duplicate)
     }
+
+    override fun close() = calls.close()
 
     companion object {
         /** The core's dedup key of a message (IM id, else vendor id, else a digest). */

@@ -17,23 +17,25 @@ class ClickHandlerTest {
     @Test
     fun `the same tap handled twice opens the same screen, marked duplicate the second time`() {
         Cores.fresh().use { core ->
-            val clicks = ClickHandler(core)
-            val first = clicks.handle(RecordedTaps.load("fcm"))
-            val second = clicks.handle(RecordedTaps.load("fcm"))
-            assertFalse(first.duplicate)
-            assertTrue(second.duplicate)
-            assertEquals(first.screen, second.screen)
+            ClickHandler(core).use { clicks ->
+                val first = clicks.handle(RecordedTaps.load("fcm"))
+                val second = clicks.handle(RecordedTaps.load("fcm"))
+                assertFalse(first.duplicate)
+                assertTrue(second.duplicate)
+                assertEquals(first.screen, second.screen)
+            }
         }
     }
 
     @Test
     fun `two different messages from one sender are both first-time taps`() {
         Cores.fresh().use { core ->
-            val clicks = ClickHandler(core)
-            val a = Tap(mapOf("ext" to ext(entity(1, 1, "erin", "Erin", "first", 1764150400))), registeredChannel = PushChannel.VIVO)
-            val b = Tap(mapOf("ext" to ext(entity(1, 1, "erin", "Erin", "second", 1764150460))), registeredChannel = PushChannel.VIVO)
-            assertFalse(clicks.handle(a).duplicate)
-            assertFalse(clicks.handle(b).duplicate)
+            ClickHandler(core).use { clicks ->
+                val a = Tap(mapOf("ext" to ext(entity(1, 1, "erin", "Erin", "first", 1764150400))), registeredChannel = PushChannel.VIVO)
+                val b = Tap(mapOf("ext" to ext(entity(1, 1, "erin", "Erin", "second", 1764150460))), registeredChannel = PushChannel.VIVO)
+                assertFalse(clicks.handle(a).duplicate)
+                assertFalse(clicks.handle(b).duplicate)
+            }
         }
     }
 
@@ -41,8 +43,8 @@ class ClickHandlerTest {
     fun `the dedup store survives a new core on the same directory (process restart)`() {
         val dir = java.nio.file.Files.createTempDirectory("pushcore-restart").toFile().apply { deleteOnExit() }
         val config = Cores.fresh().use { it.config() }
-        dev.pushcore.PushCore(config, dir.path).use { assertFalse(ClickHandler(it).handle(RecordedTaps.load("oppo")).duplicate) }
-        dev.pushcore.PushCore(config, dir.path).use { assertTrue(ClickHandler(it).handle(RecordedTaps.load("oppo")).duplicate) }
+        dev.pushcore.PushCore(config, dir.path).use { assertFalse(ClickHandler(it).use { c -> c.handle(RecordedTaps.load("oppo")) }.duplicate) }
+        dev.pushcore.PushCore(config, dir.path).use { assertTrue(ClickHandler(it).use { c -> c.handle(RecordedTaps.load("oppo")) }.duplicate) }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -50,7 +52,7 @@ class ClickHandlerTest {
     fun `an unusable or forged tap opens home with the core's error code, never crashes`(name: String, tap: Tap, code: String) {
         Cores.fresh().use { core ->
             val logged = mutableListOf<String>()
-            val decision = ClickHandler(core) { logged += it }.handle(tap)
+            val decision = ClickHandler(core) { logged += it }.use { it.handle(tap) }
             assertEquals(Screen.Home, decision.screen)
             assertEquals(code, decision.error)
             assertFalse(decision.duplicate)
@@ -65,10 +67,11 @@ class ClickHandlerTest {
             registeredChannel = PushChannel.HUAWEI,
         )
         Cores.fresh().use { core ->
-            val clicks = ClickHandler(core)
-            assertEquals(Screen.Web("https://im.example.com/promo"), clicks.handle(tap("https://im.example.com/promo")).screen)
-            for (url in listOf("https://evil.example.net/promo", "http://im.example.com/promo", "intent://x#Intent;component=a/.B;end", "https://im.example.com@evil.example.net/")) {
-                assertEquals(Screen.Home, clicks.handle(tap(url)).screen, url)
+            ClickHandler(core).use { clicks ->
+                assertEquals(Screen.Web("https://im.example.com/promo"), clicks.handle(tap("https://im.example.com/promo")).screen)
+                for (url in listOf("https://evil.example.net/promo", "http://im.example.com/promo", "intent://x#Intent;component=a/.B;end", "https://im.example.com@evil.example.net/")) {
+                    assertEquals(Screen.Home, clicks.handle(tap(url)).screen, url)
+                }
             }
         }
     }
@@ -78,7 +81,9 @@ class ClickHandlerTest {
         val newer = entity(1, 1, "gina", "Gina", "from the future", 0).apply { put("version", 9) }
         Cores.fresh().use { core ->
             val logged = mutableListOf<String>()
-            val decision = ClickHandler(core) { logged += it }.handle(Tap(mapOf("ext" to ext(newer)), registeredChannel = PushChannel.MEIZU))
+            val decision = ClickHandler(core) { logged += it }.use {
+                it.handle(Tap(mapOf("ext" to ext(newer)), registeredChannel = PushChannel.MEIZU))
+            }
             assertEquals(Screen.Chat("c2c_gina", "gina", isGroup = false, title = "Gina"), decision.screen)
             assertTrue(logged.any { it.contains("newer") }, logged.toString())
         }
@@ -92,7 +97,7 @@ class ClickHandlerTest {
                 mapOf("key_message" to mapOf("messageId" to "m1", "extra" to mapOf("ext" to ext(entity(1, 1, "hal", "Hal", "hi", 0))))),
                 registeredChannel = PushChannel.FCM,
             )
-            assertEquals("xiaomi", ClickHandler(core).handle(tap).channel)
+            assertEquals("xiaomi", ClickHandler(core).use { it.handle(tap).channel })
         }
     }
 

@@ -50,7 +50,7 @@ class NotificationGateTest {
             val data = fcmData("0:7%a", "tap me")
             assertNotNull(NotificationGate(core).admit(data, "fcm-data"))
             // Posting it did not use up its tap.
-            assertFalse(ClickHandler(core).handle(Tap(data)).duplicate)
+            assertFalse(ClickHandler(core).use { it.handle(Tap(data)).duplicate })
         }
     }
 

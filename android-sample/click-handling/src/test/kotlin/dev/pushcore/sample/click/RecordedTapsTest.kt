@@ -15,7 +15,7 @@ class RecordedTapsTest {
     @MethodSource("expectations")
     fun `a recorded tap opens the expected screen`(channel: String, detected: String, screen: Screen) {
         Cores.fresh().use { core ->
-            val decision = ClickHandler(core).handle(RecordedTaps.load(channel))
+            val decision = ClickHandler(core).use { it.handle(RecordedTaps.load(channel)) }
             assertNull(decision.error, "unexpected error for $channel")
             assertEquals(detected, decision.channel)
             assertEquals(screen, decision.screen)

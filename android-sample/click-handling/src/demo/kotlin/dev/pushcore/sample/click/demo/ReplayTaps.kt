@@ -20,11 +20,12 @@ fun main() {
     val storage = Files.createTempDirectory("pushcore-demo").toFile()
     try {
         PushCore(config, storage.path).use { core ->
-            val clicks = ClickHandler(core) { System.err.println("  log: $it") }
-            println("recorded tap  detected  screen the app opens")
-            for (channel in RecordedTaps.CHANNELS) {
-                val decision = clicks.handle(RecordedTaps.load(channel))
-                println("%-12s  %-8s  %s".format(channel, decision.channel, describe(decision.screen)))
+            ClickHandler(core) { System.err.println("  log: $it") }.use { clicks ->
+                println("recorded tap  detected  screen the app opens")
+                for (channel in RecordedTaps.CHANNELS) {
+                    val decision = clicks.handle(RecordedTaps.load(channel))
+                    println("%-12s  %-8s  %s".format(channel, decision.channel, describe(decision.screen)))
+                }
             }
         }
     } finally {

@@ -1,0 +1,255 @@
+package dev.pushcore
+
+import com.sun.jna.Native
+import com.sun.jna.Pointer
+import java.nio.Buffer
+import java.nio.ByteBuffer
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicLong
+
+/**
+ * The calls an app makes for every notification and tap, without the cost
+ * of UniFFI's generic crossing.
+ *
+ * The generated bindings allocate JNA structures, each with its own native
+ * memory and cleaner registration, for every call's status and every buffer
+ * passed or returned; on a JVM that costs tens of microseconds per call,
+ * far more than the work behind it (docs/performance.md). These calls take
+ * the same arguments, return the same types and throw the same
+ * [PushException]s as the [PushCore] methods of the same names; underneath
+ * they use JNA direct mapping with primitives and one direct buffer kept
+ * per thread, serialized by UniFFI's own converters, so a call allocates no
+ * native memory.
+ *
+ * Create one per [PushCore] (it is thread-safe) and [close] it with the
+ * core. It holds its own reference to the core, so closing the [PushCore]
+ * first is safe: the core goes away when both are closed.
+ */
+class FastCalls(core: PushCore) : AutoCloseable {
+    private val handle: Long
+    private val cleanable: UniffiCleaner.Cleanable
+
+    // Same protocol as the generated objects: 1 for being open, +1 per call
+    // in flight; the handle is released when it reaches 0.
+    private val callCounter = AtomicLong(1)
+    private val closed = AtomicBoolean(false)
+
+    init {
+        FastLib.ensureLoaded()
+        handle = FastLib.pushcore_fast_core_attach(core.uniffiCloneHandle())
+        if (handle == 0L) throw InternalException("FastCalls: the core refused its handle")
+        cleanable = UniffiLib.CLEANER.register(this, Release(handle))
+    }
+
+    /** [PushCore.handleTap]: parse, record the tap as clicked, route. */
+    fun handleTap(input: ClickInput): TapOutcome = withHandle { h ->
+        FastWire.call(
+            FfiConverterTypeTapOutcome,
+            FfiConverterTypeClickInput.allocationSize(input),
+            { FfiConverterTypeClickInput.write(input, it) },
+        ) { buf, len, cap -> FastLib.pushcore_fast_handle_tap(h, buf, len, cap) }
+    }
+
+    /** [PushCore.checkAndMark]: the first sighting of [key] is `Fresh`. */
+    fun checkAndMark(key: String, kind: DedupKind, source: String): DedupOutcome = withHandle { h ->
+        FastWire.call(
+            FfiConverterTypeDedupOutcome,
+            FfiConverterString.allocationSize(key) +
+                FfiConverterTypeDedupKind.allocationSize(kind) +
+                FfiConverterString.allocationSize(source),
+            {
+                FfiConverterString.write(key, it)
+                FfiConverterTypeDedupKind.write(kind, it)
+                FfiConverterString.write(source, it)
+            },
+        ) { buf, len, cap -> FastLib.pushcore_fast_check_and_mark(h, buf, len, cap) }
+    }
+
+    /** [PushCore.checkAndMarkNotification]: the key derived from [notification]. */
+    fun checkAndMarkNotification(
+        notification: NormalizedNotification,
+        kind: DedupKind,
+        source: String,
+    ): DedupOutcome = withHandle { h ->
+        FastWire.call(
+            FfiConverterTypeDedupOutcome,
+            FfiConverterTypeNormalizedNotification.allocationSize(notification) +
+                FfiConverterTypeDedupKind.allocationSize(kind) +
+                FfiConverterString.allocationSize(source),
+            {
+                FfiConverterTypeNormalizedNotification.write(notification, it)
+                FfiConverterTypeDedupKind.write(kind, it)
+                FfiConverterString.write(source, it)
+            },
+        ) { buf, len, cap -> FastLib.pushcore_fast_check_and_mark_notification(h, buf, len, cap) }
+    }
+
+    /** Releases this object's reference to the core; later calls throw. */
+    override fun close() {
+        if (closed.compareAndSet(false, true) && callCounter.decrementAndGet() == 0L) {
+            cleanable.clean()
+        }
+    }
+
+    private inline fun <R> withHandle(block: (Long) -> R): R {
+        do {
+            val c = callCounter.get()
+            check(c != 0L) { "FastCalls has been closed" }
+        } while (!callCounter.compareAndSet(c, c + 1))
+        try {
+            return block(handle)
+        } finally {
+            if (callCounter.decrementAndGet() == 0L) cleanable.clean()
+        }
+    }
+
+    // A static class, so the cleaner's action does not capture `this`.
+    private class Release(private val handle: Long) : Runnable {
+        override fun run() = FastLib.pushcore_fast_core_release(handle)
+    }
+
+    companion object {
+        /** [parseClickInput]: what a tap delivered, whatever the channel. */
+        @JvmStatic
+        fun parseClickInput(input: ClickInput): NormalizedNotification {
+            FastLib.ensureLoaded()
+            return FastWire.call(
+                FfiConverterTypeNormalizedNotification,
+                FfiConverterTypeClickInput.allocationSize(input),
+                { FfiConverterTypeClickInput.write(input, it) },
+            ) { buf, len, cap -> FastLib.pushcore_fast_parse_click_input(buf, len, cap) }
+        }
+    }
+}
+
+/**
+ * The buffer protocol of `core/src/facade/fast.rs`: arguments in, a 16-byte
+ * header and the answer out, in the same buffer.
+ */
+internal object FastWire {
+    const val HEADER_LEN = 16
+    const val STATUS_OK = 0
+    const val STATUS_ERROR = 1
+    const val STATUS_PANIC = 2
+    const val STATUS_BAD_CALL = 3
+
+    private const val INITIAL_CAPACITY = 16 * 1024
+
+    // Buffers larger than this are used for their call and then dropped,
+    // so one huge payload does not pin memory for the thread's lifetime.
+    private const val MAX_KEPT_CAPACITY = 256 * 1024
+
+    private val perThread = ThreadLocal<ByteBuffer?>()
+
+    /**
+     * Writes the arguments, runs [invoke] and reads its answer with
+     * [answer]. A nested call on the same thread (a log forwarder calling
+     * back in) finds no cached buffer and allocates its own.
+     */
+    inline fun <T> call(
+        answer: FfiConverter<T, *>,
+        argumentBytes: ULong,
+        writeArguments: (ByteBuffer) -> Unit,
+        invoke: (ByteBuffer, Int, Int) -> Int,
+    ): T {
+        if (argumentBytes > (Int.MAX_VALUE - HEADER_LEN).toULong()) {
+            throw PushException.TooLarge("arguments of $argumentBytes bytes")
+        }
+        val buf = take(argumentBytes.toInt())
+        try {
+            writeArguments(buf)
+            val argumentLength = buf.position()
+            // JNA passes a direct buffer's address at its position.
+            (buf as Buffer).position(0)
+            val status = invoke(buf, argumentLength, buf.capacity())
+            return read(status, buf, answer)
+        } finally {
+            giveBack(buf)
+        }
+    }
+
+    fun take(argumentBytes: Int): ByteBuffer {
+        val cached = perThread.get()
+        val buf = if (cached != null && cached.capacity() >= argumentBytes + HEADER_LEN) {
+            perThread.set(null)
+            cached
+        } else {
+            ByteBuffer.allocateDirect(maxOf(INITIAL_CAPACITY, argumentBytes + HEADER_LEN))
+        }
+        (buf as Buffer).clear()
+        return buf
+    }
+
+    fun giveBack(buf: ByteBuffer) {
+        if (buf.capacity() <= MAX_KEPT_CAPACITY) perThread.set(buf)
+    }
+
+    fun <T> read(status: Int, buf: ByteBuffer, answer: FfiConverter<T, *>): T {
+        if (status !in STATUS_OK..STATUS_BAD_CALL) {
+            throw InternalException("FastCalls: the core refused the call's buffer (status $status)")
+        }
+        val length = buf.getInt(0)
+        val overflow = buf.getLong(8)
+        val view = if (overflow == 0L) {
+            (buf as Buffer).limit(HEADER_LEN + length)
+            (buf as Buffer).position(HEADER_LEN)
+            buf
+        } else {
+            // The answer did not fit: copy the core's own buffer and free it.
+            val bytes = Pointer(overflow).getByteArray(0, length)
+            FastLib.pushcore_fast_free(overflow, length)
+            ByteBuffer.wrap(bytes)
+        }
+        when (status) {
+            STATUS_OK -> {
+                val value = answer.read(view)
+                if (view.hasRemaining()) {
+                    throw InternalException("FastCalls: ${view.remaining()} bytes left after the answer")
+                }
+                return value
+            }
+            STATUS_ERROR -> throw FfiConverterTypePushError.read(view)
+            STATUS_PANIC -> throw InternalException(utf8(view))
+            else -> throw InternalException("FastCalls: the core refused the call: ${utf8(view)}")
+        }
+    }
+
+    private fun utf8(view: ByteBuffer): String {
+        val bytes = ByteArray(view.remaining())
+        view.get(bytes)
+        return bytes.toString(Charsets.UTF_8)
+    }
+}
+
+/**
+ * The fast functions, bound by JNA direct mapping (no proxies, no
+ * per-call structures) in the same library as the generated bindings.
+ */
+@Suppress("FunctionName")
+internal object FastLib {
+    /** The protocol version this file speaks (`ABI_VERSION` in fast.rs). */
+    private const val ABI_VERSION = 1
+
+    init {
+        // UniFFI's own contract and checksum checks first, then ours.
+        uniffiEnsureInitialized()
+        val name = System.getProperty("uniffi.component.pushcore.libraryOverride") ?: "pushcore"
+        Native.register(FastLib::class.java, name)
+        val found = pushcore_fast_abi_version()
+        if (found != ABI_VERSION) {
+            throw InternalException("FastCalls: library speaks fast-call protocol $found, bindings expect $ABI_VERSION")
+        }
+    }
+
+    /** Touching the object runs `init` once; this makes the intent explicit. */
+    fun ensureLoaded() = Unit
+
+    external fun pushcore_fast_abi_version(): Int
+    external fun pushcore_fast_free(ptr: Long, len: Int)
+    external fun pushcore_fast_core_attach(uniffiHandle: Long): Long
+    external fun pushcore_fast_core_release(handle: Long)
+    external fun pushcore_fast_parse_click_input(buf: ByteBuffer, inLen: Int, cap: Int): Int
+    external fun pushcore_fast_handle_tap(core: Long, buf: ByteBuffer, inLen: Int, cap: Int): Int
+    external fun pushcore_fast_check_and_mark(core: Long, buf: ByteBuffer, inLen: Int, cap: Int): Int
+    external fun pushcore_fast_check_and_mark_notification(core: Long, buf: ByteBuffer, inLen: Int, cap: Int): Int
+}

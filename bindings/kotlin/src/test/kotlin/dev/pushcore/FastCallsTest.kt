@@ -1,0 +1,216 @@
+package dev.pushcore
+
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import java.io.File
+import java.nio.ByteBuffer
+import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.CountDownLatch
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+
+/** The fast door must answer exactly as the generated one does. */
+class FastCallsTest {
+    private val message = outboundMessageFromJson(
+        File(TestSupport.repo, "docs/examples/message.json").readText(),
+    )
+
+    private fun tapOn(channel: PushChannel): ClickInput = clickInputFromJson(simulateDelivery(message, channel))
+
+    private fun newCore() = PushCore(TestSupport.exampleConfig(), TestSupport.tempDir().path)
+
+    /** Inputs the core refuses, each with the error the generated call throws. */
+    private val refused: List<ClickInput> = listOf(
+        ClickInput.Ios("not json"),
+        ClickInput.Android("{}", null, null),
+        ClickInput.Android("""{"ext":"{\"entity\":{\"chatType\":9}}"}""", null, PushChannel.HONOR),
+        ClickInput.Android("x".repeat(300_000), null, null),
+    )
+
+    @Test
+    fun `parseClickInput answers as the generated call for every channel`() {
+        for (channel in PushChannel.entries) {
+            val input = tapOn(channel)
+            assertEquals(parseClickInput(input), FastCalls.parseClickInput(input), channel.toString())
+        }
+    }
+
+    @Test
+    fun `refused input throws the same typed exception with the same code`() {
+        for (input in refused) {
+            val expected = assertThrows<PushException> { parseClickInput(input) }
+            val actual = assertThrows<PushException> { FastCalls.parseClickInput(input) }
+            assertEquals(expected::class, actual::class, input.toString().take(80))
+            assertEquals(expected.code, actual.code)
+            assertEquals(expected.message, actual.message)
+        }
+    }
+
+    @Test
+    fun `handleTap answers as the generated call and shares the core's store`() {
+        for (channel in PushChannel.entries) {
+            newCore().use { generated ->
+                newCore().use { core ->
+                    FastCalls(core).use { fast ->
+                        val input = tapOn(channel)
+                        val viaGenerated = generated.handleTap(input)
+                        val viaFast = fast.handleTap(input)
+                        assertEquals(viaGenerated.notification, viaFast.notification, channel.toString())
+                        assertEquals(viaGenerated.route, viaFast.route)
+                        assertEquals(DedupOutcome.Fresh, viaFast.dedup)
+                        // The same tap through the generated door is now a duplicate.
+                        val again = core.handleTap(input).dedup
+                        assertTrue(again is DedupOutcome.Duplicate, "$channel: $again")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    fun `checkAndMark and checkAndMarkNotification keep kinds apart and name the first source`() {
+        newCore().use { core ->
+            FastCalls(core).use { fast ->
+                assertEquals(DedupOutcome.Fresh, fast.checkAndMark("m-1", DedupKind.DISPLAYED, "fcm"))
+                assertEquals(DedupOutcome.Fresh, fast.checkAndMark("m-1", DedupKind.CLICKED, "fcm"))
+                val dup = fast.checkAndMark("m-1", DedupKind.DISPLAYED, "im")
+                assertEquals("fcm", (dup as DedupOutcome.Duplicate).source)
+                assertEquals(dup, core.checkAndMark("m-1", DedupKind.DISPLAYED, "other"))
+
+                val notification = parseClickInput(tapOn(PushChannel.VIVO))
+                assertEquals(
+                    DedupOutcome.Fresh,
+                    fast.checkAndMarkNotification(notification, DedupKind.DISPLAYED, "vivo"),
+                )
+                val seen = core.checkAndMarkNotification(notification, DedupKind.DISPLAYED, "im")
+                assertEquals("vivo", (seen as DedupOutcome.Duplicate).source)
+
+                val longKey = "k".repeat(600)
+                val expected = assertThrows<PushException> { core.checkAndMark(longKey, DedupKind.CLICKED, "x") }
+                val actual = assertThrows<PushException> { fast.checkAndMark(longKey, DedupKind.CLICKED, "x") }
+                assertEquals(expected.code, actual.code)
+                assertEquals(expected.message, actual.message)
+            }
+        }
+    }
+
+    @Test
+    fun `an unusable store still routes the tap`() {
+        val dir = TestSupport.tempDir()
+        File(dir, "pushcore.db").mkdir()
+        PushCore(TestSupport.exampleConfig(), dir.path).use { core ->
+            FastCalls(core).use { fast ->
+                val outcome = fast.handleTap(tapOn(PushChannel.OPPO))
+                assertEquals(Route.C2cChat("alice"), outcome.route)
+                assertNull(outcome.dedup)
+                assertEquals("storage", assertThrows<PushException> { fast.checkAndMark("k", DedupKind.CLICKED, "x") }.code)
+            }
+        }
+    }
+
+    @Test
+    fun `closing either side in any order is safe and calls after close throw`() {
+        val core = newCore()
+        val fast = FastCalls(core)
+        core.close()
+        // The fast object holds its own reference: the core is still there.
+        assertEquals(DedupOutcome.Fresh, fast.checkAndMark("after-core-close", DedupKind.CLICKED, "x"))
+        fast.close()
+        fast.close()
+        assertThrows<IllegalStateException> { fast.checkAndMark("k", DedupKind.CLICKED, "x") }
+    }
+
+    @Test
+    fun `an answer larger than the buffer comes back through the core's own copy`() {
+        // "not json" is 8 bytes; the error explaining it is longer, so a
+        // buffer sized exactly for the arguments cannot hold the answer.
+        val input = ClickInput.Ios("not json")
+        val scratch = ByteBuffer.allocate(FfiConverterTypeClickInput.allocationSize(input).toInt())
+        FfiConverterTypeClickInput.write(input, scratch)
+        val size = scratch.position()
+        val buf = ByteBuffer.allocateDirect(size + FastWire.HEADER_LEN)
+        buf.put(scratch.array(), 0, size)
+        buf.position(0)
+        FastLib.ensureLoaded()
+        val status = FastLib.pushcore_fast_parse_click_input(buf, size, buf.capacity())
+        assertEquals(FastWire.STATUS_ERROR, status)
+        assertTrue(buf.getLong(8) != 0L, "expected the overflow pointer to be set")
+        val e = assertThrows<PushException.InvalidInput> { FastWire.read(status, buf, FfiConverterTypeNormalizedNotification) }
+        assertEquals(assertThrows<PushException> { parseClickInput(input) }.message, e.message)
+    }
+
+    @Test
+    fun `malformed calls are refused with a reason, never a crash`() {
+        FastLib.ensureLoaded()
+        val buf = ByteBuffer.allocateDirect(64)
+        // Too small for the header: nothing is written, the status says so.
+        assertEquals(4, FastLib.pushcore_fast_parse_click_input(buf, 0, 8))
+        // A length beyond the buffer, then bytes that are not a ClickInput.
+        for ((len, bytes) in listOf(100 to byteArrayOf(), 4 to byteArrayOf(0, 0, 0, 7))) {
+            buf.clear()
+            buf.put(bytes)
+            buf.position(0)
+            val status = FastLib.pushcore_fast_parse_click_input(buf, len, buf.capacity())
+            assertEquals(FastWire.STATUS_BAD_CALL, status)
+            val e = assertThrows<InternalException> { FastWire.read(status, buf, FfiConverterTypeNormalizedNotification) }
+            assertTrue(e.message!!.contains("refused the call"), e.message)
+        }
+        // A missing core handle.
+        buf.clear()
+        assertEquals(FastWire.STATUS_BAD_CALL, FastLib.pushcore_fast_check_and_mark(0L, buf, 0, buf.capacity()))
+    }
+
+    @Test
+    fun `a log forwarder calling back in during a fast call gets its own buffer`() {
+        val dir = TestSupport.tempDir()
+        File(dir, "pushcore.db").mkdir()
+        val nested = CopyOnWriteArrayList<NormalizedNotification>()
+        val inner = tapOn(PushChannel.MEIZU)
+        installPushCoreLogger(LogLevel.WARN) { record ->
+            if (record.message.contains("without dedup")) nested.add(FastCalls.parseClickInput(inner))
+        }
+        try {
+            PushCore(TestSupport.exampleConfig(), dir.path).use { core ->
+                FastCalls(core).use { fast ->
+                    val outer = fast.handleTap(tapOn(PushChannel.XIAOMI))
+                    assertEquals(TapChannel.XIAOMI, outer.notification.channel)
+                    assertEquals(Route.C2cChat("alice"), outer.route)
+                }
+            }
+        } finally {
+            removePushCoreLogger()
+        }
+        assertEquals(1, nested.size)
+        assertEquals(TapChannel.MEIZU, nested[0].channel)
+    }
+
+    @Test
+    fun `concurrent threads get exactly one Fresh per key`() {
+        newCore().use { core ->
+            FastCalls(core).use { fast ->
+                val threads = 4
+                val keys = 300
+                val pool = Executors.newFixedThreadPool(threads)
+                val start = CountDownLatch(1)
+                val fresh = java.util.concurrent.atomic.AtomicInteger()
+                val jobs = (0 until threads).map {
+                    pool.submit {
+                        start.await()
+                        for (k in 0 until keys) {
+                            if (fast.checkAndMark("key-$k", DedupKind.DISPLAYED, "t$it") == DedupOutcome.Fresh) {
+                                fresh.incrementAndGet()
+                            }
+                        }
+                    }
+                }
+                start.countDown()
+                jobs.forEach { it.get(60, TimeUnit.SECONDS) }
+                pool.shutdown()
+                assertEquals(keys, fresh.get())
+            }
+        }
+    }
+}

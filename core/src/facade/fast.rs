@@ -1,0 +1,541 @@
+//! A second door into the hot calls, for the JVM: plain C functions that
+//! take one caller-owned buffer instead of UniFFI's per-call structures.
+//!
+//! Why it exists: UniFFI's Kotlin bindings allocate a JNA `Structure` (its
+//! own native memory, tracked by JNA's cleaner) for the call status of every
+//! crossing and for every `RustBuffer` passed or returned by value. On
+//! HotSpot that made a call that does nothing cost 23-39 µs, ten times the
+//! parse behind it (docs/performance.md). These functions take only
+//! primitives and one direct `ByteBuffer` that the Kotlin side keeps per
+//! thread, so a call allocates no native memory on the JVM at all.
+//!
+//! What is not new: arguments and answers are serialized exactly as UniFFI
+//! serializes them (its `Lift`/`Lower` traits here, its generated
+//! `FfiConverter`s in Kotlin), and the work is the exported methods' own, so
+//! the two doors cannot disagree. Swift does not need this door: it calls C
+//! directly and UniFFI's Swift crossings allocate nothing comparable.
+//!
+//! The protocol, shared with `bindings/kotlin/.../FastCalls.kt`:
+//! - the caller writes the arguments at the start of `buf` (`in_len`
+//!   bytes, UniFFI's serialization, in parameter order); `cap` is the
+//!   buffer's size and at least [`HEADER_LEN`];
+//! - the function reads every argument before it writes anything, then
+//!   writes a header: the answer's length (big-endian `u32` at 0) and, if
+//!   the answer did not fit after the header, a pointer to a Rust-owned copy
+//!   (big-endian `u64` at 8, else 0) that the caller frees with
+//!   [`pushcore_fast_free`]; an answer that fits follows the header;
+//! - the return value says what the answer is ([`STATUS_OK`] and friends).
+//!
+//! No panic crosses: each function catches it and answers [`STATUS_PANIC`].
+
+use super::PushCore;
+use crate::error::PushError;
+use crate::payload::{self, ClickInput, NormalizedNotification};
+use crate::store::dedup::DedupKind;
+use crate::UniFfiTag;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use uniffi::{Lift, Lower};
+
+/// Bumped whenever a signature or the buffer layout changes; the Kotlin side
+/// refuses a library whose version differs from the one it was written for.
+pub const ABI_VERSION: u32 = 1;
+
+/// Bytes before an answer that fits in the caller's buffer.
+pub const HEADER_LEN: usize = 16;
+
+/// The answer is the call's value, serialized as UniFFI would return it.
+pub const STATUS_OK: i32 = 0;
+/// The answer is a serialized [`PushError`].
+pub const STATUS_ERROR: i32 = 1;
+/// The answer is a UTF-8 panic message: a bug in the core.
+pub const STATUS_PANIC: i32 = 2;
+/// The call itself was malformed (a bug in the caller's bindings): a
+/// UTF-8 reason. Nothing was done.
+pub const STATUS_BAD_CALL: i32 = 3;
+/// `buf` was null or smaller than [`HEADER_LEN`]: no header was written.
+pub const STATUS_NO_BUFFER: i32 = 4;
+
+/// What a call produced, before it is written back.
+enum Answer {
+    Value(Vec<u8>),
+    Error(Vec<u8>),
+}
+
+fn serialize<T: Lower<UniFfiTag>>(value: T) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    T::write(value, &mut bytes);
+    bytes
+}
+
+fn answer<T: Lower<UniFfiTag>>(result: Result<T, PushError>) -> Answer {
+    match result {
+        Ok(value) => Answer::Value(serialize(value)),
+        Err(error) => Answer::Error(serialize(error)),
+    }
+}
+
+/// Reads the arguments of one call, in order, and insists on reading all of
+/// them: leftover bytes mean the two sides disagree on the signature.
+struct Arguments<'a> {
+    rest: &'a [u8],
+}
+
+impl Arguments<'_> {
+    fn next<T: Lift<UniFfiTag>>(&mut self, name: &str) -> Result<T, String> {
+        T::try_read(&mut self.rest).map_err(|e| format!("argument `{name}`: {e}"))
+    }
+
+    fn finish(self) -> Result<(), String> {
+        match self.rest.len() {
+            0 => Ok(()),
+            n => Err(format!("{n} bytes left after the last argument")),
+        }
+    }
+}
+
+/// The core a fast handle stands for. A fast handle is a leaked
+/// `Box<Arc<PushCore>>` from [`pushcore_fast_core_attach`]: its own
+/// reference, independent of the UniFFI object's, so the core stays alive
+/// until the handle is released whatever the app does with the object.
+///
+/// # Safety
+/// `handle` must come from `pushcore_fast_core_attach` and not have been
+/// released; the Kotlin side guards that with a call counter.
+unsafe fn core_of<'a>(handle: u64) -> Result<&'a PushCore, String> {
+    let ptr = handle as usize as *const Arc<PushCore>;
+    if ptr.is_null() {
+        return Err("no core handle".into());
+    }
+    // SAFETY: per this function's contract the box is alive for the call.
+    Ok(unsafe { &**ptr })
+}
+
+/// Runs one call: reads its arguments from `buf`, runs it with panics
+/// caught, writes the answer back.
+///
+/// # Safety
+/// `buf` must be null or valid for reads and writes of `cap` bytes for the
+/// duration of the call, with nothing else accessing it meanwhile.
+unsafe fn serve(
+    buf: *mut u8,
+    in_len: i32,
+    cap: i32,
+    call: impl FnOnce(Arguments<'_>) -> Result<Answer, String>,
+) -> i32 {
+    let (Ok(in_len), Ok(cap)) = (usize::try_from(in_len), usize::try_from(cap)) else {
+        return STATUS_NO_BUFFER;
+    };
+    if buf.is_null() || cap < HEADER_LEN {
+        return STATUS_NO_BUFFER;
+    }
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        if in_len > cap {
+            return Err(format!("{in_len} argument bytes in a {cap}-byte buffer"));
+        }
+        // SAFETY: in bounds per the checks above and the caller's contract.
+        // The slice ends with this closure, before the answer is written.
+        let input = unsafe { std::slice::from_raw_parts(buf, in_len) };
+        call(Arguments { rest: input })
+    }));
+    let (status, payload) = match outcome {
+        Ok(Ok(Answer::Value(bytes))) => (STATUS_OK, bytes),
+        Ok(Ok(Answer::Error(bytes))) => (STATUS_ERROR, bytes),
+        Ok(Err(reason)) => (STATUS_BAD_CALL, reason.into_bytes()),
+        Err(panic) => (STATUS_PANIC, panic_message(panic.as_ref()).into_bytes()),
+    };
+    // SAFETY: `buf` is valid for `cap` bytes and no longer borrowed.
+    unsafe { write_answer(buf, cap, payload) };
+    status
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    format!("panic in the core: {detail}")
+}
+
+/// # Safety
+/// `buf` valid for writes of `cap >= HEADER_LEN` bytes.
+unsafe fn write_answer(buf: *mut u8, cap: usize, payload: Vec<u8>) {
+    // SAFETY: per this function's contract.
+    let out = unsafe { std::slice::from_raw_parts_mut(buf, cap) };
+    // An answer over 4 GiB cannot be described by the header; no call
+    // here produces anything near that, so clamp rather than fail.
+    let len = u32::try_from(payload.len()).unwrap_or(u32::MAX);
+    out[0..4].copy_from_slice(&len.to_be_bytes());
+    out[4..8].fill(0);
+    if payload.len() <= cap - HEADER_LEN {
+        out[8..16].fill(0);
+        out[HEADER_LEN..HEADER_LEN + payload.len()].copy_from_slice(&payload);
+    } else {
+        let owned = Box::into_raw(payload.into_boxed_slice()) as *mut u8 as usize as u64;
+        out[8..16].copy_from_slice(&owned.to_be_bytes());
+    }
+}
+
+/// The protocol version this library speaks; see [`ABI_VERSION`].
+#[no_mangle]
+pub extern "C" fn pushcore_fast_abi_version() -> u32 {
+    ABI_VERSION
+}
+
+/// Frees an answer that did not fit in the caller's buffer.
+///
+/// # Safety
+/// `ptr` and `len` must be a pointer and length from one answer's header,
+/// freed once.
+#[no_mangle]
+pub unsafe extern "C" fn pushcore_fast_free(ptr: u64, len: u32) {
+    let ptr = ptr as usize as *mut u8;
+    if ptr.is_null() {
+        return;
+    }
+    // SAFETY: per the contract this is the boxed slice `write_answer` leaked.
+    drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len as usize)) });
+}
+
+/// Turns a UniFFI handle the caller cloned for us into a fast handle; 0 if
+/// `uniffi_handle` is 0. The clone is consumed either way.
+///
+/// # Safety
+/// `uniffi_handle` must be 0 or a `PushCore` handle cloned for this call
+/// (Kotlin: `PushCore.uniffiCloneHandle()`).
+#[no_mangle]
+pub unsafe extern "C" fn pushcore_fast_core_attach(uniffi_handle: u64) -> u64 {
+    if uniffi_handle == 0 {
+        return 0;
+    }
+    let handle = uniffi::ffi::Handle::from_raw_unchecked(uniffi_handle);
+    catch_unwind(
+        || match <Arc<PushCore> as Lift<UniFfiTag>>::try_lift(handle) {
+            Ok(core) => Box::into_raw(Box::new(core)) as usize as u64,
+            Err(_) => 0,
+        },
+    )
+    .unwrap_or(0)
+}
+
+/// Releases a fast handle (the core itself lives on while the app's object
+/// or another handle holds it).
+///
+/// # Safety
+/// `handle` must be 0 or come from [`pushcore_fast_core_attach`], released
+/// once, with no call using it in flight.
+#[no_mangle]
+pub unsafe extern "C" fn pushcore_fast_core_release(handle: u64) {
+    let ptr = handle as usize as *mut Arc<PushCore>;
+    if ptr.is_null() {
+        return;
+    }
+    // SAFETY: per the contract this is the box `attach` leaked. Dropping the
+    // last reference closes the store, which does not panic.
+    drop(unsafe { Box::from_raw(ptr) });
+}
+
+/// [`payload::parse_click_input`]: `ClickInput` → `NormalizedNotification`.
+///
+/// # Safety
+/// See [`serve`].
+#[no_mangle]
+pub unsafe extern "C" fn pushcore_fast_parse_click_input(
+    buf: *mut u8,
+    in_len: i32,
+    cap: i32,
+) -> i32 {
+    unsafe {
+        serve(buf, in_len, cap, |mut args| {
+            let input: ClickInput = args.next("input")?;
+            args.finish()?;
+            Ok(answer(payload::parse_click(input)))
+        })
+    }
+}
+
+/// [`PushCore::handle_tap`]: `ClickInput` → `TapOutcome`.
+///
+/// # Safety
+/// See [`serve`] and [`core_of`].
+#[no_mangle]
+pub unsafe extern "C" fn pushcore_fast_handle_tap(
+    core: u64,
+    buf: *mut u8,
+    in_len: i32,
+    cap: i32,
+) -> i32 {
+    unsafe {
+        serve(buf, in_len, cap, |mut args| {
+            let core = core_of(core)?;
+            let input: ClickInput = args.next("input")?;
+            args.finish()?;
+            Ok(answer(core.handle_tap(input)))
+        })
+    }
+}
+
+/// [`PushCore::check_and_mark`]: `(String key, DedupKind, String source)` →
+/// `DedupOutcome`.
+///
+/// # Safety
+/// See [`serve`] and [`core_of`].
+#[no_mangle]
+pub unsafe extern "C" fn pushcore_fast_check_and_mark(
+    core: u64,
+    buf: *mut u8,
+    in_len: i32,
+    cap: i32,
+) -> i32 {
+    unsafe {
+        serve(buf, in_len, cap, |mut args| {
+            let core = core_of(core)?;
+            let key: String = args.next("key")?;
+            let kind: DedupKind = args.next("kind")?;
+            let source: String = args.next("source")?;
+            args.finish()?;
+            Ok(answer(core.check_and_mark(key, kind, source)))
+        })
+    }
+}
+
+/// [`PushCore::check_and_mark_notification`]: `(NormalizedNotification,
+/// DedupKind, String source)` → `DedupOutcome`.
+///
+/// # Safety
+/// See [`serve`] and [`core_of`].
+#[no_mangle]
+pub unsafe extern "C" fn pushcore_fast_check_and_mark_notification(
+    core: u64,
+    buf: *mut u8,
+    in_len: i32,
+    cap: i32,
+) -> i32 {
+    unsafe {
+        serve(buf, in_len, cap, |mut args| {
+            let core = core_of(core)?;
+            let notification: NormalizedNotification = args.next("notification")?;
+            let kind: DedupKind = args.next("kind")?;
+            let source: String = args.next("source")?;
+            args.finish()?;
+            Ok(answer(core.check_and_mark_notification(
+                notification,
+                kind,
+                source,
+            )))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channel::PushChannel;
+    use crate::config::example_config;
+    use crate::store::dedup::DedupOutcome;
+
+    fn tap(channel: PushChannel) -> ClickInput {
+        let message = crate::outbound::outbound_message_from_json(
+            r#"{"message_type":"text","message_id":"m-7","chat_type":"c2c","sender":"alice","content":"hi"}"#.into(),
+        )
+        .unwrap();
+        let json = crate::outbound::simulate(&message, channel)
+            .unwrap()
+            .to_string();
+        payload::click_input_from_json(&json).unwrap()
+    }
+
+    /// A call as the Kotlin side makes it: arguments at the start of a
+    /// buffer of `cap` bytes (at least the arguments and the header).
+    struct Call {
+        buf: Vec<u8>,
+        in_len: i32,
+    }
+
+    impl Call {
+        fn new(arguments: Vec<u8>, cap: usize) -> Call {
+            let in_len = arguments.len() as i32;
+            let mut buf = arguments;
+            buf.resize(cap.max(buf.len()), 0xAA);
+            Call { buf, in_len }
+        }
+
+        fn cap(&self) -> i32 {
+            self.buf.len() as i32
+        }
+
+        /// The answer's bytes, from the buffer or from the overflow copy
+        /// (which this frees, as the Kotlin side does).
+        fn answer(&self) -> Vec<u8> {
+            let len = u32::from_be_bytes(self.buf[0..4].try_into().unwrap()) as usize;
+            let ptr = u64::from_be_bytes(self.buf[8..16].try_into().unwrap());
+            if ptr == 0 {
+                self.buf[HEADER_LEN..HEADER_LEN + len].to_vec()
+            } else {
+                let copy =
+                    unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len) }.to_vec();
+                unsafe { pushcore_fast_free(ptr, len as u32) };
+                copy
+            }
+        }
+
+        fn overflowed(&self) -> bool {
+            self.buf[8..16] != [0; 8]
+        }
+    }
+
+    fn read<T: Lift<UniFfiTag>>(bytes: &[u8]) -> T {
+        let mut rest = bytes;
+        let value = T::try_read(&mut rest).unwrap();
+        assert!(rest.is_empty(), "{} bytes left", rest.len());
+        value
+    }
+
+    fn parse_through_fast(input: ClickInput, cap: usize) -> (i32, Call) {
+        let mut call = Call::new(serialize(input), cap);
+        let status = unsafe {
+            pushcore_fast_parse_click_input(call.buf.as_mut_ptr(), call.in_len, call.cap())
+        };
+        (status, call)
+    }
+
+    #[test]
+    fn parse_answers_as_the_exported_function_for_every_channel() {
+        for channel in &PushChannel::ALL {
+            let expected = payload::parse_click_input(tap(*channel)).unwrap();
+            let (status, call) = parse_through_fast(tap(*channel), 16 * 1024);
+            assert_eq!(status, STATUS_OK, "{channel:?}");
+            assert!(!call.overflowed());
+            assert_eq!(read::<NormalizedNotification>(&call.answer()), expected);
+        }
+    }
+
+    #[test]
+    fn errors_are_the_exported_errors_and_large_answers_overflow() {
+        let input = ClickInput::Ios {
+            user_info_json: "not json".into(),
+        };
+        let expected = payload::parse_click_input(input.clone()).unwrap_err();
+        // Room for the arguments only: the error's text does not fit.
+        let args = serialize(input.clone()).len();
+        let (status, call) = parse_through_fast(input, args + HEADER_LEN);
+        assert_eq!(status, STATUS_ERROR);
+        assert!(call.overflowed());
+        assert_eq!(read::<PushError>(&call.answer()), expected);
+    }
+
+    #[test]
+    fn malformed_calls_are_refused_without_touching_anything() {
+        let mut small = [0u8; 8];
+        assert_eq!(
+            unsafe { pushcore_fast_parse_click_input(small.as_mut_ptr(), 0, 8) },
+            STATUS_NO_BUFFER
+        );
+        assert_eq!(
+            unsafe { pushcore_fast_parse_click_input(std::ptr::null_mut(), 0, 64) },
+            STATUS_NO_BUFFER
+        );
+        assert_eq!(
+            unsafe { pushcore_fast_parse_click_input(small.as_mut_ptr(), -1, 8) },
+            STATUS_NO_BUFFER
+        );
+
+        let cases: Vec<(&str, Vec<u8>, i32)> = vec![
+            ("length beyond the buffer", vec![], 100),
+            ("unknown variant", 7i32.to_be_bytes().to_vec(), 4),
+            (
+                "truncated string",
+                [1i32.to_be_bytes(), 50i32.to_be_bytes()].concat(),
+                8,
+            ),
+        ];
+        for (name, bytes, in_len) in cases {
+            let mut call = Call::new(bytes, 64);
+            let status = unsafe {
+                pushcore_fast_parse_click_input(call.buf.as_mut_ptr(), in_len, call.cap())
+            };
+            assert_eq!(status, STATUS_BAD_CALL, "{name}");
+            assert!(
+                !String::from_utf8(call.answer()).unwrap().is_empty(),
+                "{name}"
+            );
+        }
+        // Leftover bytes after the last argument.
+        let mut args = serialize(tap(PushChannel::Fcm));
+        args.push(0);
+        let mut call = Call::new(args, 4096);
+        let status = unsafe {
+            pushcore_fast_parse_click_input(call.buf.as_mut_ptr(), call.in_len, call.cap())
+        };
+        assert_eq!(status, STATUS_BAD_CALL);
+        assert!(String::from_utf8(call.answer())
+            .unwrap()
+            .contains("left after the last argument"));
+
+        let mut call = Call::new(serialize(tap(PushChannel::Fcm)), 4096);
+        let status =
+            unsafe { pushcore_fast_handle_tap(0, call.buf.as_mut_ptr(), call.in_len, call.cap()) };
+        assert_eq!(status, STATUS_BAD_CALL);
+    }
+
+    #[test]
+    fn a_panic_becomes_an_answer() {
+        let mut buf = vec![0u8; 64];
+        let status = unsafe {
+            serve(buf.as_mut_ptr(), 0, 64, |_| -> Result<Answer, String> {
+                panic!("boom")
+            })
+        };
+        assert_eq!(status, STATUS_PANIC);
+        let call = Call { buf, in_len: 0 };
+        assert_eq!(
+            String::from_utf8(call.answer()).unwrap(),
+            "panic in the core: boom"
+        );
+    }
+
+    #[test]
+    fn a_fast_handle_keeps_the_core_and_shares_its_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = PushCore::new(example_config(), dir.path().display().to_string()).unwrap();
+        let uniffi_handle = <Arc<PushCore> as Lower<UniFfiTag>>::lower(core.clone()).as_raw();
+        let fast = unsafe { pushcore_fast_core_attach(uniffi_handle) };
+        assert_ne!(fast, 0);
+        assert_eq!(Arc::strong_count(&core), 2);
+
+        let mark = |key: &str| {
+            let args = [
+                serialize(key.to_string()),
+                serialize(DedupKind::Clicked),
+                serialize("fcm".to_string()),
+            ]
+            .concat();
+            let mut call = Call::new(args, 1024);
+            let status = unsafe {
+                pushcore_fast_check_and_mark(fast, call.buf.as_mut_ptr(), call.in_len, call.cap())
+            };
+            assert_eq!(status, STATUS_OK);
+            read::<DedupOutcome>(&call.answer())
+        };
+        assert_eq!(mark("m-1"), DedupOutcome::Fresh);
+        assert!(matches!(mark("m-1"), DedupOutcome::Duplicate { .. }));
+        assert!(matches!(
+            core.check_and_mark("m-1".into(), DedupKind::Clicked, "x".into())
+                .unwrap(),
+            DedupOutcome::Duplicate { .. }
+        ));
+
+        let mut call = Call::new(serialize(tap(PushChannel::Oppo)), 4096);
+        let status = unsafe {
+            pushcore_fast_handle_tap(fast, call.buf.as_mut_ptr(), call.in_len, call.cap())
+        };
+        assert_eq!(status, STATUS_OK);
+        let outcome = read::<super::super::tap::TapOutcome>(&call.answer());
+        assert_eq!(outcome.dedup, Some(DedupOutcome::Fresh));
+
+        unsafe { pushcore_fast_core_release(fast) };
+        assert_eq!(Arc::strong_count(&core), 1);
+        assert_eq!(unsafe { pushcore_fast_core_attach(0) }, 0);
+    }
+}
