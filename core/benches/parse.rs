@@ -95,6 +95,27 @@ fn bench(c: &mut Criterion) {
                 BatchSize::SmallInput,
             )
         });
+        let mut arguments = Vec::new();
+        <pushcore::ClickInput as uniffi::Lower<pushcore::UniFfiTag>>::write(
+            click.clone(),
+            &mut arguments,
+        );
+        let mut buf = vec![0u8; 16 * 1024];
+        c.bench_function(&format!("fast_call/{channel}"), |b| {
+            b.iter(|| {
+                buf[..arguments.len()].copy_from_slice(&arguments);
+                // SAFETY: `buf` is a live buffer of the length passed.
+                let status = unsafe {
+                    pushcore::fast::pushcore_fast_parse_click_input(
+                        buf.as_mut_ptr() as usize as u64,
+                        arguments.len() as i32,
+                        buf.len() as i32,
+                    )
+                };
+                assert_eq!(status, pushcore::fast::STATUS_OK);
+                black_box(&buf);
+            })
+        });
         c.bench_function(&format!("cli_json/{channel}"), |b| {
             b.iter(|| black_box(parse_click_json(black_box(bytes))))
         });

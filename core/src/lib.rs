@@ -24,6 +24,7 @@ pub use channel::PushChannel;
 pub use config::PushConfig;
 pub use entity::{ChatType, NotificationAction};
 pub use error::PushError;
+pub use facade::fast;
 pub use facade::{dedup_fields_for_notification, derive_dedup_key, DedupFields, PushCore};
 pub use logging::{LogForwarder, LogLevel, LogRecord};
 pub use payload::{ClickInput, NormalizedNotification, TapChannel};

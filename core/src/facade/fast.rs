@@ -16,6 +16,8 @@
 //! directly and UniFFI's Swift crossings allocate nothing comparable.
 //!
 //! The protocol, shared with `bindings/kotlin/.../FastCalls.kt`:
+//! - pointers and handles cross as `u64` (a Java `long`), whatever the
+//!   platform's pointer width, so the signature is the same on 32-bit ABIs;
 //! - the caller writes the arguments at the start of `buf` (`in_len`
 //!   bytes, UniFFI's serialization, in parameter order); `cap` is the
 //!   buffer's size and at least [`HEADER_LEN`];
@@ -63,7 +65,9 @@ enum Answer {
 }
 
 fn serialize<T: Lower<UniFfiTag>>(value: T) -> Vec<u8> {
-    let mut bytes = Vec::new();
+    // Enough for a typical answer (a parsed tap is 300-600 bytes), so the
+    // writer does not grow the vector several times.
+    let mut bytes = Vec::with_capacity(1024);
     T::write(value, &mut bytes);
     bytes
 }
@@ -241,13 +245,9 @@ pub unsafe extern "C" fn pushcore_fast_core_release(handle: u64) {
 /// # Safety
 /// See [`serve`].
 #[no_mangle]
-pub unsafe extern "C" fn pushcore_fast_parse_click_input(
-    buf: *mut u8,
-    in_len: i32,
-    cap: i32,
-) -> i32 {
+pub unsafe extern "C" fn pushcore_fast_parse_click_input(buf: u64, in_len: i32, cap: i32) -> i32 {
     unsafe {
-        serve(buf, in_len, cap, |mut args| {
+        serve(buf as usize as *mut u8, in_len, cap, |mut args| {
             let input: ClickInput = args.next("input")?;
             args.finish()?;
             Ok(answer(payload::parse_click(input)))
@@ -262,12 +262,12 @@ pub unsafe extern "C" fn pushcore_fast_parse_click_input(
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_handle_tap(
     core: u64,
-    buf: *mut u8,
+    buf: u64,
     in_len: i32,
     cap: i32,
 ) -> i32 {
     unsafe {
-        serve(buf, in_len, cap, |mut args| {
+        serve(buf as usize as *mut u8, in_len, cap, |mut args| {
             let core = core_of(core)?;
             let input: ClickInput = args.next("input")?;
             args.finish()?;
@@ -284,12 +284,12 @@ pub unsafe extern "C" fn pushcore_fast_handle_tap(
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_check_and_mark(
     core: u64,
-    buf: *mut u8,
+    buf: u64,
     in_len: i32,
     cap: i32,
 ) -> i32 {
     unsafe {
-        serve(buf, in_len, cap, |mut args| {
+        serve(buf as usize as *mut u8, in_len, cap, |mut args| {
             let core = core_of(core)?;
             let key: String = args.next("key")?;
             let kind: DedupKind = args.next("kind")?;
@@ -308,12 +308,12 @@ pub unsafe extern "C" fn pushcore_fast_check_and_mark(
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_check_and_mark_notification(
     core: u64,
-    buf: *mut u8,
+    buf: u64,
     in_len: i32,
     cap: i32,
 ) -> i32 {
     unsafe {
-        serve(buf, in_len, cap, |mut args| {
+        serve(buf as usize as *mut u8, in_len, cap, |mut args| {
             let core = core_of(core)?;
             let notification: NormalizedNotification = args.next("notification")?;
             let kind: DedupKind = args.next("kind")?;
@@ -361,6 +361,10 @@ mod tests {
             Call { buf, in_len }
         }
 
+        fn addr(&mut self) -> u64 {
+            self.buf.as_mut_ptr() as usize as u64
+        }
+
         fn cap(&self) -> i32 {
             self.buf.len() as i32
         }
@@ -394,9 +398,8 @@ mod tests {
 
     fn parse_through_fast(input: ClickInput, cap: usize) -> (i32, Call) {
         let mut call = Call::new(serialize(input), cap);
-        let status = unsafe {
-            pushcore_fast_parse_click_input(call.buf.as_mut_ptr(), call.in_len, call.cap())
-        };
+        let status =
+            unsafe { pushcore_fast_parse_click_input(call.addr(), call.in_len, call.cap()) };
         (status, call)
     }
 
@@ -429,15 +432,15 @@ mod tests {
     fn malformed_calls_are_refused_without_touching_anything() {
         let mut small = [0u8; 8];
         assert_eq!(
-            unsafe { pushcore_fast_parse_click_input(small.as_mut_ptr(), 0, 8) },
+            unsafe { pushcore_fast_parse_click_input(small.as_mut_ptr() as usize as u64, 0, 8) },
             STATUS_NO_BUFFER
         );
         assert_eq!(
-            unsafe { pushcore_fast_parse_click_input(std::ptr::null_mut(), 0, 64) },
+            unsafe { pushcore_fast_parse_click_input(0, 0, 64) },
             STATUS_NO_BUFFER
         );
         assert_eq!(
-            unsafe { pushcore_fast_parse_click_input(small.as_mut_ptr(), -1, 8) },
+            unsafe { pushcore_fast_parse_click_input(small.as_mut_ptr() as usize as u64, -1, 8) },
             STATUS_NO_BUFFER
         );
 
@@ -452,9 +455,8 @@ mod tests {
         ];
         for (name, bytes, in_len) in cases {
             let mut call = Call::new(bytes, 64);
-            let status = unsafe {
-                pushcore_fast_parse_click_input(call.buf.as_mut_ptr(), in_len, call.cap())
-            };
+            let status =
+                unsafe { pushcore_fast_parse_click_input(call.addr(), in_len, call.cap()) };
             assert_eq!(status, STATUS_BAD_CALL, "{name}");
             assert!(
                 !String::from_utf8(call.answer()).unwrap().is_empty(),
@@ -465,17 +467,15 @@ mod tests {
         let mut args = serialize(tap(PushChannel::Fcm));
         args.push(0);
         let mut call = Call::new(args, 4096);
-        let status = unsafe {
-            pushcore_fast_parse_click_input(call.buf.as_mut_ptr(), call.in_len, call.cap())
-        };
+        let status =
+            unsafe { pushcore_fast_parse_click_input(call.addr(), call.in_len, call.cap()) };
         assert_eq!(status, STATUS_BAD_CALL);
         assert!(String::from_utf8(call.answer())
             .unwrap()
             .contains("left after the last argument"));
 
         let mut call = Call::new(serialize(tap(PushChannel::Fcm)), 4096);
-        let status =
-            unsafe { pushcore_fast_handle_tap(0, call.buf.as_mut_ptr(), call.in_len, call.cap()) };
+        let status = unsafe { pushcore_fast_handle_tap(0, call.addr(), call.in_len, call.cap()) };
         assert_eq!(status, STATUS_BAD_CALL);
     }
 
@@ -512,9 +512,8 @@ mod tests {
             ]
             .concat();
             let mut call = Call::new(args, 1024);
-            let status = unsafe {
-                pushcore_fast_check_and_mark(fast, call.buf.as_mut_ptr(), call.in_len, call.cap())
-            };
+            let status =
+                unsafe { pushcore_fast_check_and_mark(fast, call.addr(), call.in_len, call.cap()) };
             assert_eq!(status, STATUS_OK);
             read::<DedupOutcome>(&call.answer())
         };
@@ -527,9 +526,8 @@ mod tests {
         ));
 
         let mut call = Call::new(serialize(tap(PushChannel::Oppo)), 4096);
-        let status = unsafe {
-            pushcore_fast_handle_tap(fast, call.buf.as_mut_ptr(), call.in_len, call.cap())
-        };
+        let status =
+            unsafe { pushcore_fast_handle_tap(fast, call.addr(), call.in_len, call.cap()) };
         assert_eq!(status, STATUS_OK);
         let outcome = read::<super::super::tap::TapOutcome>(&call.answer());
         assert_eq!(outcome.dedup, Some(DedupOutcome::Fresh));

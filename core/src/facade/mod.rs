@@ -8,7 +8,7 @@
 
 mod dedup;
 mod diagnostics;
-mod fast;
+pub mod fast;
 mod parse;
 mod registration;
 mod tap;

@@ -60,7 +60,8 @@ object ClickInputs {
  * (JSON has no NaN); unknown objects are written as their `toString()`.
  */
 internal object JsonText {
-    fun encode(value: Any?): String = StringBuilder().also { write(it, value) }.toString()
+    // Sized for a typical tap's extras, so the builder rarely grows.
+    fun encode(value: Any?): String = StringBuilder(1024).also { write(it, value) }.toString()
 
     private fun write(out: StringBuilder, value: Any?) {
         when (value) {
@@ -112,22 +113,29 @@ internal object JsonText {
 
     private fun string(out: StringBuilder, s: String) {
         out.append('"')
-        for (c in s) {
-            when (c) {
-                '"' -> out.append("\\\"")
-                '\\' -> out.append("\\\\")
-                '\n' -> out.append("\\n")
-                '\r' -> out.append("\\r")
-                '\t' -> out.append("\\t")
-                '\b' -> out.append("\\b")
-                '\u000C' -> out.append("\\f")
-                else -> if (c < ' ' || c == '\u2028' || c == '\u2029') {
-                    out.append("\\u").append(String.format("%04x", c.code))
-                } else {
-                    out.append(c)
-                }
-            }
+        // Copy runs of characters that need no escape in one append: tap
+        // payloads are mostly such runs around the quotes of an inner JSON.
+        var runStart = 0
+        for (i in s.indices) {
+            val c = s[i]
+            val escape = when (c) {
+                '"' -> "\\\""
+                '\\' -> "\\\\"
+                '\n' -> "\\n"
+                '\r' -> "\\r"
+                '\t' -> "\\t"
+                '\b' -> "\\b"
+                '\u000C' -> "\\f"
+                else -> if (c < ' ' || c == '\u2028' || c == '\u2029') unicodeEscape(c) else null
+            } ?: continue
+            out.append(s, runStart, i).append(escape)
+            runStart = i + 1
         }
-        out.append('"')
+        out.append(s, runStart, s.length).append('"')
+    }
+
+    private fun unicodeEscape(c: Char): String {
+        val hex = Integer.toHexString(c.code)
+        return "\\u" + "0".repeat(4 - hex.length) + hex
     }
 }

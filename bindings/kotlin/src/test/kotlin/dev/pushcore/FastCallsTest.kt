@@ -133,9 +133,8 @@ class FastCallsTest {
         val size = scratch.position()
         val buf = ByteBuffer.allocateDirect(size + FastWire.HEADER_LEN)
         buf.put(scratch.array(), 0, size)
-        buf.position(0)
         FastLib.ensureLoaded()
-        val status = FastLib.pushcore_fast_parse_click_input(buf, size, buf.capacity())
+        val status = FastLib.pushcore_fast_parse_click_input(addressOf(buf), size, buf.capacity())
         assertEquals(FastWire.STATUS_ERROR, status)
         assertTrue(buf.getLong(8) != 0L, "expected the overflow pointer to be set")
         val e = assertThrows<PushException.InvalidInput> { FastWire.read(status, buf, FfiConverterTypeNormalizedNotification) }
@@ -146,21 +145,22 @@ class FastCallsTest {
     fun `malformed calls are refused with a reason, never a crash`() {
         FastLib.ensureLoaded()
         val buf = ByteBuffer.allocateDirect(64)
-        // Too small for the header: nothing is written, the status says so.
-        assertEquals(4, FastLib.pushcore_fast_parse_click_input(buf, 0, 8))
+        val address = addressOf(buf)
+        // Too small for the header or no buffer at all: nothing is written.
+        assertEquals(4, FastLib.pushcore_fast_parse_click_input(address, 0, 8))
+        assertEquals(4, FastLib.pushcore_fast_parse_click_input(0L, 0, 64))
         // A length beyond the buffer, then bytes that are not a ClickInput.
         for ((len, bytes) in listOf(100 to byteArrayOf(), 4 to byteArrayOf(0, 0, 0, 7))) {
             buf.clear()
             buf.put(bytes)
-            buf.position(0)
-            val status = FastLib.pushcore_fast_parse_click_input(buf, len, buf.capacity())
+            val status = FastLib.pushcore_fast_parse_click_input(address, len, buf.capacity())
             assertEquals(FastWire.STATUS_BAD_CALL, status)
             val e = assertThrows<InternalException> { FastWire.read(status, buf, FfiConverterTypeNormalizedNotification) }
             assertTrue(e.message!!.contains("refused the call"), e.message)
         }
         // A missing core handle.
         buf.clear()
-        assertEquals(FastWire.STATUS_BAD_CALL, FastLib.pushcore_fast_check_and_mark(0L, buf, 0, buf.capacity()))
+        assertEquals(FastWire.STATUS_BAD_CALL, FastLib.pushcore_fast_check_and_mark(0L, address, 0, buf.capacity()))
     }
 
     @Test
@@ -186,6 +186,8 @@ class FastCallsTest {
         assertEquals(1, nested.size)
         assertEquals(TapChannel.MEIZU, nested[0].channel)
     }
+
+    private fun addressOf(buf: ByteBuffer): Long = FastWire.Scratch(buf).address
 
     @Test
     fun `concurrent threads get exactly one Fresh per key`() {
