@@ -34,7 +34,13 @@ impl PushCore {
     /// delivered, records it as clicked (source: the channel's name) and
     /// returns the destination. Open `route` unless `dedup` is `Duplicate`.
     pub fn handle_tap(&self, input: ClickInput) -> Result<TapOutcome, PushError> {
-        let notification = payload::parse_click(input)?;
+        Ok(self.handle_parsed_tap(payload::parse_click(input)?))
+    }
+}
+
+impl PushCore {
+    /// The tap path after parsing, shared with the JVM's fast door.
+    pub(super) fn handle_parsed_tap(&self, notification: NormalizedNotification) -> TapOutcome {
         let route = routing::route(&notification, &self.config.routing.url_allow_list);
         let key = notification_key(&notification);
         let source = notification.channel.as_str();
@@ -45,11 +51,11 @@ impl PushCore {
                 None
             }
         };
-        Ok(TapOutcome {
+        TapOutcome {
             notification,
             route,
             dedup,
-        })
+        }
     }
 }
 

@@ -50,9 +50,7 @@ pub fn check_depth(json: &[u8]) -> Result<(), PushError> {
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Err(PushError::TooLarge {
-                        reason: format!("JSON is nested deeper than {MAX_DEPTH} levels"),
-                    });
+                    return Err(too_deep());
                 }
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
@@ -63,6 +61,14 @@ pub fn check_depth(json: &[u8]) -> Result<(), PushError> {
 }
 
 /// Both checks, for a whole input document.
+/// The error for a document nested deeper than [`MAX_DEPTH`], whatever
+/// form it arrived in.
+pub fn too_deep() -> PushError {
+    PushError::TooLarge {
+        reason: format!("JSON is nested deeper than {MAX_DEPTH} levels"),
+    }
+}
+
 pub fn check_document(json: &[u8]) -> Result<(), PushError> {
     check_size(json.len())?;
     check_depth(json)

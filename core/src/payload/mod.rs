@@ -181,6 +181,25 @@ pub fn parse_click(input: ClickInput) -> Result<NormalizedNotification, PushErro
     normalize(tap, Extras::Keep)
 }
 
+/// Parses an Android tap whose extras the host already turned into a JSON
+/// tree (the JVM's fast door decodes them from its own binary form instead
+/// of JSON text). The caller has checked the encoded size against
+/// [`limits::MAX_INPUT_BYTES`] and the depth against [`limits::MAX_DEPTH`].
+pub fn parse_android_extras(
+    extras: Map<String, Value>,
+    data_uri: Option<String>,
+    channel_hint: Option<PushChannel>,
+) -> Result<NormalizedNotification, PushError> {
+    normalize(
+        Tap::Android {
+            extras,
+            data_uri,
+            hint: channel_hint,
+        },
+        Extras::Keep,
+    )
+}
+
 /// Parses the CLI's JSON form, `{"platform":"android","extras":{...},
 /// "data_uri":"...","channel_hint":"huawei"}` or `{"platform":"ios",
 /// "user_info":{...}}`, straight from bytes (invalid UTF-8 is an error).

@@ -50,6 +50,24 @@ class FastCalls(core: PushCore) : AutoCloseable {
         ) { address, len, cap -> FastLib.pushcore_fast_handle_tap(h, address, len, cap) }
     }
 
+    /**
+     * `handleTap(ClickInputs.android(extras, dataUri, channelHint))`, with
+     * the extras sent as a binary tree instead of JSON text: the cheapest
+     * way to hand the core a tapped intent's Bundle (as a map).
+     */
+    @JvmOverloads
+    fun handleAndroidTap(
+        extras: Map<String, Any?>,
+        dataUri: String? = null,
+        channelHint: PushChannel? = null,
+    ): TapOutcome = withHandle { h ->
+        FastWire.call(
+            FfiConverterTypeTapOutcome,
+            0UL,
+            { FastWire.writeAndroidTap(extras, dataUri, channelHint, it) },
+        ) { address, len, cap -> FastLib.pushcore_fast_handle_android_tap(h, address, len, cap) }
+    }
+
     /** [PushCore.checkAndMark]: the first sighting of [key] is `Fresh`. */
     fun checkAndMark(key: String, kind: DedupKind, source: String): DedupOutcome = withHandle { h ->
         FastWire.call(
@@ -109,6 +127,25 @@ class FastCalls(core: PushCore) : AutoCloseable {
     }
 
     companion object {
+        /**
+         * `parseClickInput(ClickInputs.android(extras, dataUri, channelHint))`
+         * with the extras sent as a binary tree instead of JSON text.
+         */
+        @JvmStatic
+        @JvmOverloads
+        fun parseAndroidTap(
+            extras: Map<String, Any?>,
+            dataUri: String? = null,
+            channelHint: PushChannel? = null,
+        ): NormalizedNotification {
+            FastLib.ensureLoaded()
+            return FastWire.call(
+                FfiConverterTypeNormalizedNotification,
+                0UL,
+                { FastWire.writeAndroidTap(extras, dataUri, channelHint, it) },
+            ) { address, len, cap -> FastLib.pushcore_fast_parse_android_tap(address, len, cap) }
+        }
+
         /** [parseClickInput]: what a tap delivered, whatever the channel. */
         @JvmStatic
         fun parseClickInput(input: ClickInput): NormalizedNotification {
@@ -139,6 +176,10 @@ internal object FastWire {
     // so one huge payload does not pin memory for the thread's lifetime.
     private const val MAX_KEPT_CAPACITY = 256 * 1024
 
+    // Arguments are written into a buffer that doubles until they fit, up
+    // to this; the core refuses payloads far smaller (64 KiB) anyway.
+    const val MAX_ARGUMENT_BYTES = 16 * 1024 * 1024
+
     private val perThread = ThreadLocal<Scratch?>()
 
     /** A direct buffer and its native address, looked up once. */
@@ -161,10 +202,17 @@ internal object FastWire {
         if (argumentBytes > (Int.MAX_VALUE - HEADER_LEN).toULong()) {
             throw PushException.TooLarge("arguments of $argumentBytes bytes")
         }
-        val scratch = take(argumentBytes.toInt())
+        var scratch = take(argumentBytes.toInt())
         try {
+            while (true) {
+                try {
+                    writeArguments(scratch.buf)
+                    break
+                } catch (_: java.nio.BufferOverflowException) {
+                    scratch = grow(scratch)
+                }
+            }
             val buf = scratch.buf
-            writeArguments(buf)
             val status = invoke(scratch.address, buf.position(), buf.capacity())
             return read(status, buf, answer)
         } finally {
@@ -182,6 +230,23 @@ internal object FastWire {
         }
         (scratch.buf as Buffer).clear()
         return scratch
+    }
+
+    /** A buffer twice as large; the smaller one stays cached. */
+    fun grow(scratch: Scratch): Scratch {
+        giveBack(scratch)
+        val bigger = scratch.buf.capacity().toLong() * 2
+        if (bigger > MAX_ARGUMENT_BYTES) {
+            throw PushException.TooLarge("the call's arguments exceed $MAX_ARGUMENT_BYTES bytes")
+        }
+        return Scratch(ByteBuffer.allocateDirect(bigger.toInt()))
+    }
+
+    /** The arguments of the tree-form Android calls. */
+    fun writeAndroidTap(extras: Map<String, Any?>, dataUri: String?, channelHint: PushChannel?, buf: ByteBuffer) {
+        ExtrasTree.writeExtras(extras, buf)
+        FfiConverterOptionalString.write(dataUri, buf)
+        FfiConverterOptionalTypePushChannel.write(channelHint, buf)
     }
 
     fun giveBack(scratch: Scratch) {
@@ -235,7 +300,7 @@ internal object FastWire {
 @Suppress("FunctionName")
 internal object FastLib {
     /** The protocol version this file speaks (`ABI_VERSION` in fast.rs). */
-    private const val ABI_VERSION = 1
+    private const val ABI_VERSION = 2
 
     init {
         // UniFFI's own contract and checksum checks first, then ours.
@@ -256,6 +321,8 @@ internal object FastLib {
     external fun pushcore_fast_core_attach(uniffiHandle: Long): Long
     external fun pushcore_fast_core_release(handle: Long)
     external fun pushcore_fast_parse_click_input(buf: Long, inLen: Int, cap: Int): Int
+    external fun pushcore_fast_parse_android_tap(buf: Long, inLen: Int, cap: Int): Int
+    external fun pushcore_fast_handle_android_tap(core: Long, buf: Long, inLen: Int, cap: Int): Int
     external fun pushcore_fast_handle_tap(core: Long, buf: Long, inLen: Int, cap: Int): Int
     external fun pushcore_fast_check_and_mark(core: Long, buf: Long, inLen: Int, cap: Int): Int
     external fun pushcore_fast_check_and_mark_notification(core: Long, buf: Long, inLen: Int, cap: Int): Int

@@ -215,4 +215,90 @@ class FastCallsTest {
             }
         }
     }
+
+    private class Opaque {
+        override fun toString() = "opaque-object"
+    }
+
+    private val ext = """{"entity":{"version":1,"chatType":1,"action":1,"sender":"erin","content":"hi","msgID":"m-9"}}"""
+
+    /** Android taps as maps, one per shape, with every value type a Bundle can hold. */
+    private val androidTaps: List<Triple<Map<String, Any?>, String?, PushChannel?>> = listOf(
+        Triple(
+            mapOf("key_message" to ClickInputs.miPushMessage(mapOf("ext" to ext), null, "T", "B", "sdm1")),
+            null, PushChannel.XIAOMI,
+        ),
+        Triple(emptyMap(), "intent://x/push#Intent;scheme=s;S.ext=${java.net.URLEncoder.encode(ext, "UTF-8").replace("+", "%20")};end", PushChannel.HUAWEI),
+        Triple(mapOf("ext" to ext, "n" to 1, "l" to 2L, "d" to 0.1, "f" to 0.1f, "nan" to Double.NaN), null, PushChannel.HONOR),
+        Triple(mapOf("entity" to """{"chatType":1,"sender":"o","action":1}""", "orderId" to "o-1"), null, null),
+        Triple(mapOf("ext" to ext, "flag" to true, "off" to false, "none" to null, "c" to 'x', "u" to 7u), null, PushChannel.VIVO),
+        Triple(mapOf("selfDefineContentString" to JsonText.encode(mapOf("ext" to ext)), "x" to Opaque()), null, PushChannel.MEIZU),
+        Triple(
+            mapOf(
+                "ext" to ext, "google.message_id" to "0:1%ab", "google.sent_time" to 1732600000000L,
+                "list" to listOf(1, "two", null), "array" to arrayOf("a", 1.5), "ints" to intArrayOf(1, 2),
+                "nested" to mapOf("k" to mapOf("deep" to listOf(mapOf("x" to 1)))), "quote\"key" to "line\nbreak é 你好 😀",
+            ),
+            null, PushChannel.FCM,
+        ),
+    )
+
+    @Test
+    fun `the tree form of Android extras parses as ClickInputs android does`() {
+        for ((extras, uri, hint) in androidTaps) {
+            val expected = parseClickInput(ClickInputs.android(extras, uri, hint))
+            assertEquals(expected, FastCalls.parseAndroidTap(extras, uri, hint), extras.keys.toString())
+        }
+    }
+
+    @Test
+    fun `handleAndroidTap routes and dedups as handleTap does`() {
+        for ((extras, uri, hint) in androidTaps) {
+            newCore().use { core ->
+                FastCalls(core).use { fast ->
+                    val viaFast = fast.handleAndroidTap(extras, uri, hint)
+                    val expected = parseClickInput(ClickInputs.android(extras, uri, hint))
+                    assertEquals(expected, viaFast.notification)
+                    assertEquals(core.route(expected), viaFast.route)
+                    assertEquals(DedupOutcome.Fresh, viaFast.dedup)
+                    val again = core.handleTap(ClickInputs.android(extras, uri, hint)).dedup
+                    assertTrue(again is DedupOutcome.Duplicate, again.toString())
+                }
+            }
+        }
+    }
+
+    @Test
+    fun `the tree form refuses what the JSON form refuses`() {
+        var deep: Map<String, Any?> = mapOf("ext" to ext)
+        repeat(70) { deep = mapOf("a" to deep) }
+        val refused: List<Map<String, Any?>> = listOf(
+            emptyMap(),
+            mapOf("ext" to "{not json"),
+            mapOf("ext" to "x".repeat(70_000)),
+            deep,
+        )
+        for (extras in refused) {
+            val expected = assertThrows<PushException> { parseClickInput(ClickInputs.android(extras)) }
+            val actual = assertThrows<PushException> { FastCalls.parseAndroidTap(extras) }
+            assertEquals(expected.code, actual.code, extras.keys.toString())
+        }
+        // A lone surrogate cannot be UTF-8: both doors refuse it the same way.
+        val lone = mapOf("ext" to ext, "bad" to "\uD800")
+        val expected = assertThrows<Exception> { parseClickInput(ClickInputs.android(lone)) }
+        val actual = assertThrows<Exception> { FastCalls.parseAndroidTap(lone) }
+        assertEquals(expected::class, actual::class)
+    }
+
+    @Test
+    fun `extras larger than the thread's buffer are sent through a bigger one`() {
+        // 40 KB of extras: over the 16 KiB first buffer, under the core's 64 KiB limit.
+        val extras = mapOf("ext" to ext, "padding" to "p".repeat(40_000))
+        val parsed = FastCalls.parseAndroidTap(extras, null, PushChannel.HONOR)
+        assertEquals(40_000, parsed.extras["padding"]?.length)
+        assertEquals(parsed, parseClickInput(ClickInputs.android(extras, null, PushChannel.HONOR)))
+        // And the next small call on this thread still works.
+        assertEquals("erin", FastCalls.parseAndroidTap(mapOf("ext" to ext)).sender)
+    }
+
 }

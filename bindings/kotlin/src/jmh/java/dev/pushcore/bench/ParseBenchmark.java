@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.State;
  *       JSON text, to separate the Kotlin-side encoding.
  *   <li>{@code fast}: the same parse through {@code FastCalls} (JNA direct
  *       mapping, one per-thread buffer, no JNA structures), and
- *       {@code fastFromJsonText} without the Kotlin-side encoding.
+ *       {@code fastFromJsonText} without the Kotlin-side encoding;
+ *       {@code fastAndroidTap} sends the map as a binary tree (no JSON
+ *       text on either side for the outer layer).
  *   <li>{@code reference}: ReferenceTapParser with org.json.
  *   <li>{@code ffiBaseline}: coreVersion(), the cheapest exported call that
  *       returns a string: what a crossing costs with no work behind it.
@@ -86,7 +88,7 @@ public class ParseBenchmark {
         // Both sides must read the same thing, or the comparison is void.
         NormalizedNotification viaCore = core();
         ReferenceTap viaReference = reference();
-        if (!viaCore.equals(fast())) {
+        if (!viaCore.equals(fast()) || !viaCore.equals(fastAndroidTap())) {
             throw new IllegalStateException("FastCalls disagrees with the generated call");
         }
         if (!viaCore.getSender().equals(viaReference.getSender())
@@ -105,6 +107,11 @@ public class ParseBenchmark {
     @Benchmark
     public NormalizedNotification fast() throws Exception {
         return FastCalls.parseClickInput(ClickInputs.android(extras, null, hint));
+    }
+
+    @Benchmark
+    public NormalizedNotification fastAndroidTap() throws Exception {
+        return FastCalls.parseAndroidTap(extras, null, hint);
     }
 
     @Benchmark

@@ -31,7 +31,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  *   <li>{@code coreHandleTap}: PushCore.handleTap, one crossing.
- *   <li>{@code fastHandleTap}: the same call through {@code FastCalls}.
+ *   <li>{@code fastHandleTap}: the same call through {@code FastCalls};
+ *       {@code fastHandleAndroidTap} with the map sent as a binary tree.
  *   <li>{@code coreFourCalls}: parseClick, checkAndMarkNotification and
  *       route, as an app would call them one by one.
  *   <li>{@code reference}: ReferenceTapParser (org.json) plus ReferenceDedup
@@ -66,7 +67,8 @@ public class TapBenchmark {
         }
         TapOutcome viaFast = fastHandleTap();
         if (!(viaFast.getDedup() instanceof DedupOutcome.Duplicate)
-                || !viaFast.getNotification().equals(coreHandleTap().getNotification())) {
+                || !viaFast.getNotification().equals(coreHandleTap().getNotification())
+                || !fastHandleAndroidTap().getNotification().equals(viaFast.getNotification())) {
             throw new IllegalStateException("FastCalls must answer as the generated call");
         }
         reference();
@@ -91,6 +93,11 @@ public class TapBenchmark {
     @Benchmark
     public TapOutcome fastHandleTap() throws Exception {
         return fast.handleTap(ClickInputs.android(extras, null, PushChannel.FCM));
+    }
+
+    @Benchmark
+    public TapOutcome fastHandleAndroidTap() throws Exception {
+        return fast.handleAndroidTap(extras, null, PushChannel.FCM);
     }
 
     @Benchmark

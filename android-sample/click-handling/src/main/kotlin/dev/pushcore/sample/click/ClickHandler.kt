@@ -8,6 +8,7 @@ import dev.pushcore.NormalizedNotification
 import dev.pushcore.PushCore
 import dev.pushcore.PushException
 import dev.pushcore.Route
+import dev.pushcore.TapOutcome
 import dev.pushcore.code
 import dev.pushcore.dedupFieldsForNotification
 import dev.pushcore.deriveDedupKey
@@ -41,12 +42,16 @@ class ClickHandler(
 ) : AutoCloseable {
     private val calls = FastCalls(core)
 
-    fun handle(tap: Tap): TapDecision = handle(tap.toClickInput())
+    /** An Android tap: its extras go to the core as a tree, not JSON text. */
+    fun handle(tap: Tap): TapDecision =
+        decide { calls.handleAndroidTap(tap.extras, tap.dataUri, tap.registeredChannel) }
 
-    fun handle(input: ClickInput): TapDecision {
+    fun handle(input: ClickInput): TapDecision = decide { calls.handleTap(input) }
+
+    private inline fun decide(handleTap: () -> TapOutcome): TapDecision {
         // One crossing into the core: parse, clicked-dedup and route.
         val outcome = try {
-            calls.handleTap(input)
+            handleTap()
         } catch (e: PushException) {
             val code = errorCode(e)
             log("tap rejected ($code): ${e.message}")

@@ -30,18 +30,22 @@
 //!
 //! No panic crosses: each function catches it and answers [`STATUS_PANIC`].
 
+pub mod extras_tree;
+
 use super::PushCore;
+use crate::channel::PushChannel;
 use crate::error::PushError;
-use crate::payload::{self, ClickInput, NormalizedNotification};
+use crate::payload::{self, limits, ClickInput, NormalizedNotification};
 use crate::store::dedup::DedupKind;
 use crate::UniFfiTag;
+use extras_tree::TreeError;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use uniffi::{Lift, Lower};
 
 /// Bumped whenever a signature or the buffer layout changes; the Kotlin side
 /// refuses a library whose version differs from the one it was written for.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// Bytes before an answer that fits in the caller's buffer.
 pub const HEADER_LEN: usize = 16;
@@ -328,6 +332,70 @@ pub unsafe extern "C" fn pushcore_fast_check_and_mark_notification(
     }
 }
 
+/// An Android tap's arguments in the tree form: what
+/// `ClickInput::Android` carries, with the extras as an
+/// [`extras_tree`] instead of JSON text.
+/// A refusal of the extras (size, depth, a bad number) is answered as the
+/// JSON form's would be, without reading the remaining arguments.
+fn android_tap(
+    mut args: Arguments<'_>,
+) -> Result<Result<NormalizedNotification, PushError>, String> {
+    // The same size limit as for the JSON form, on the encoded arguments.
+    if let Err(e) = limits::check_size(args.rest.len()) {
+        return Ok(Err(e));
+    }
+    let extras = match extras_tree::read_extras(&mut args.rest) {
+        Ok(extras) => extras,
+        Err(TreeError::Refused(e)) => return Ok(Err(e)),
+        Err(TreeError::Malformed(reason)) => return Err(format!("argument `extras`: {reason}")),
+    };
+    let data_uri: Option<String> = args.next("data_uri")?;
+    let channel_hint: Option<PushChannel> = args.next("channel_hint")?;
+    args.finish()?;
+    Ok(payload::parse_android_extras(
+        extras,
+        data_uri,
+        channel_hint,
+    ))
+}
+
+/// `parseClickInput(ClickInputs.android(extras, dataUri, channelHint))`
+/// with the extras as a tree: `(extras tree, Option<String>,
+/// Option<PushChannel>)` → `NormalizedNotification`.
+///
+/// # Safety
+/// See [`serve`].
+#[no_mangle]
+pub unsafe extern "C" fn pushcore_fast_parse_android_tap(buf: u64, in_len: i32, cap: i32) -> i32 {
+    unsafe {
+        serve(buf as usize as *mut u8, in_len, cap, |args| {
+            Ok(answer(android_tap(args)?))
+        })
+    }
+}
+
+/// [`PushCore::handle_tap`] for an Android tap with the extras as a tree:
+/// same arguments as [`pushcore_fast_parse_android_tap`] → `TapOutcome`.
+///
+/// # Safety
+/// See [`serve`] and [`core_of`].
+#[no_mangle]
+pub unsafe extern "C" fn pushcore_fast_handle_android_tap(
+    core: u64,
+    buf: u64,
+    in_len: i32,
+    cap: i32,
+) -> i32 {
+    unsafe {
+        serve(buf as usize as *mut u8, in_len, cap, |args| {
+            let core = core_of(core)?;
+            Ok(answer(
+                android_tap(args)?.map(|n| core.handle_parsed_tap(n)),
+            ))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,5 +603,106 @@ mod tests {
         unsafe { pushcore_fast_core_release(fast) };
         assert_eq!(Arc::strong_count(&core), 1);
         assert_eq!(unsafe { pushcore_fast_core_attach(0) }, 0);
+    }
+
+    /// The arguments of the tree-form Android calls, from a `ClickInput`.
+    fn android_arguments(input: &ClickInput) -> Vec<u8> {
+        let ClickInput::Android {
+            extras_json,
+            data_uri,
+            channel_hint,
+        } = input
+        else {
+            panic!("not an Android tap");
+        };
+        let extras: serde_json::Value = serde_json::from_str(extras_json).unwrap();
+        let mut args = Vec::new();
+        extras_tree::write_value(&extras, &mut args);
+        args.extend(serialize(data_uri.clone()));
+        args.extend(serialize(*channel_hint));
+        args
+    }
+
+    #[test]
+    fn the_tree_form_answers_as_the_json_form_for_every_android_channel() {
+        for channel in PushChannel::ALL.iter().filter(|c| **c != PushChannel::Apns) {
+            // One core per channel: every channel carries the same message.
+            let dir = tempfile::tempdir().unwrap();
+            let core = PushCore::new(example_config(), dir.path().display().to_string()).unwrap();
+            let fast = unsafe {
+                pushcore_fast_core_attach(
+                    <Arc<PushCore> as Lower<UniFfiTag>>::lower(core.clone()).as_raw(),
+                )
+            };
+            let input = tap(*channel);
+            let expected = payload::parse_click(input.clone()).unwrap();
+            let mut call = Call::new(android_arguments(&input), 16 * 1024);
+            let status =
+                unsafe { pushcore_fast_parse_android_tap(call.addr(), call.in_len, call.cap()) };
+            assert_eq!(
+                status,
+                STATUS_OK,
+                "{channel:?}: {:?}",
+                String::from_utf8_lossy(&call.answer())
+            );
+            assert_eq!(
+                read::<NormalizedNotification>(&call.answer()),
+                expected,
+                "{channel:?}"
+            );
+
+            let mut call = Call::new(android_arguments(&input), 16 * 1024);
+            let status = unsafe {
+                pushcore_fast_handle_android_tap(fast, call.addr(), call.in_len, call.cap())
+            };
+            assert_eq!(status, STATUS_OK);
+            let outcome = read::<super::super::tap::TapOutcome>(&call.answer());
+            assert_eq!(outcome.notification, expected, "{channel:?}");
+            assert_eq!(outcome.route, core.route(expected.clone()));
+            assert_eq!(outcome.dedup, Some(DedupOutcome::Fresh));
+            // The tap is now recorded in the core's store.
+            assert!(matches!(
+                core.handle_tap(input).unwrap().dedup,
+                Some(DedupOutcome::Duplicate { .. })
+            ));
+            unsafe { pushcore_fast_core_release(fast) };
+        }
+    }
+
+    #[test]
+    fn the_tree_form_refuses_what_the_json_form_refuses() {
+        let mut deep = serde_json::json!({ "ext": "x" });
+        for _ in 0..limits::MAX_DEPTH {
+            deep = serde_json::json!({ "a": deep });
+        }
+        let big = serde_json::json!({ "ext": "x".repeat(limits::MAX_INPUT_BYTES) });
+        let no_ext = serde_json::json!({ "other": 1 });
+        for (name, extras, code) in [
+            ("deep", deep, "too_large"),
+            ("big", big, "too_large"),
+            ("no ext", no_ext, "no_push_payload"),
+        ] {
+            let mut args = Vec::new();
+            extras_tree::write_value(&extras, &mut args);
+            args.extend(serialize(None::<String>));
+            args.extend(serialize(None::<PushChannel>));
+            let json_form = payload::parse_click(ClickInput::Android {
+                extras_json: extras.to_string(),
+                data_uri: None,
+                channel_hint: None,
+            })
+            .unwrap_err();
+            let mut call = Call::new(args, 128 * 1024);
+            let status =
+                unsafe { pushcore_fast_parse_android_tap(call.addr(), call.in_len, call.cap()) };
+            assert_eq!(status, STATUS_ERROR, "{name}");
+            let error = read::<PushError>(&call.answer());
+            assert_eq!((error.code(), json_form.code()), (code, code), "{name}");
+        }
+        // A malformed tree is the caller's bug, not the payload's.
+        let mut call = Call::new(vec![extras_tree::TAG_LIST, 0, 0, 0, 0], 64);
+        let status =
+            unsafe { pushcore_fast_parse_android_tap(call.addr(), call.in_len, call.cap()) };
+        assert_eq!(status, STATUS_BAD_CALL);
     }
 }
