@@ -6,18 +6,7 @@ import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 
 class DiagnoseTest {
-    private fun android(brand: String, sdkInt: UInt = 34u) = DeviceInfo(
-        os = DeviceOs.ANDROID,
-        brand = brand,
-        manufacturer = brand,
-        model = "test",
-        sdkInt = sdkInt,
-        osVersion = "14",
-        romProperties = emptyMap(),
-        playServicesAvailable = true,
-        hmsAvailable = false,
-        notificationsEnabled = true,
-    )
+    private fun android(brand: String, sdkInt: UInt = 34u) = TestSupport.androidDevice(brand, sdkInt)
 
     private fun iphone(environment: ApnsEnvironment) = DeviceInfo(
         os = DeviceOs.IOS,

@@ -68,17 +68,10 @@ class KotlinBackend : TokenReporter {
 }
 
 class RegistrationTest {
-    private fun oppo() = DeviceInfo(
-        os = DeviceOs.ANDROID,
-        brand = "OPPO",
-        manufacturer = "OPPO",
+    private fun oppo() = TestSupport.androidDevice(
+        "OPPO",
         model = "CPH2581",
-        sdkInt = 34u,
-        osVersion = "14",
         romProperties = mapOf("ro.build.version.opporom" to "V14.0"),
-        playServicesAvailable = true,
-        hmsAvailable = false,
-        notificationsEnabled = true,
     )
 
     /** The example config with quick retries and short deadlines. */

@@ -15,4 +15,23 @@ object TestSupport {
 
     fun tempDir(prefix: String = "pushcore-test"): File =
         Files.createTempDirectory(prefix).toFile().apply { deleteOnExit() }
+
+    /** An Android phone as the app's platform adapter would describe it. */
+    fun androidDevice(
+        brand: String,
+        sdkInt: UInt = 34u,
+        model: String = "test",
+        romProperties: Map<String, String> = emptyMap(),
+    ) = DeviceInfo(
+        os = DeviceOs.ANDROID,
+        brand = brand,
+        manufacturer = brand,
+        model = model,
+        sdkInt = sdkInt,
+        osVersion = "14",
+        romProperties = romProperties,
+        playServicesAvailable = true,
+        hmsAvailable = false,
+        notificationsEnabled = true,
+    )
 }
