@@ -116,6 +116,39 @@ fn bench(c: &mut Criterion) {
                 black_box(&buf);
             })
         });
+        if let pushcore::ClickInput::Android {
+            extras_json,
+            data_uri,
+            channel_hint,
+        } = &click
+        {
+            let extras: Value = serde_json::from_str(extras_json).unwrap();
+            let mut tree = Vec::new();
+            pushcore::fast::extras_tree::write_value(&extras, &mut tree);
+            <Option<String> as uniffi::Lower<pushcore::UniFfiTag>>::write(
+                data_uri.clone(),
+                &mut tree,
+            );
+            <Option<pushcore::PushChannel> as uniffi::Lower<pushcore::UniFfiTag>>::write(
+                *channel_hint,
+                &mut tree,
+            );
+            c.bench_function(&format!("fast_android_tap/{channel}"), |b| {
+                b.iter(|| {
+                    buf[..tree.len()].copy_from_slice(&tree);
+                    // SAFETY: `buf` is a live buffer of the length passed.
+                    let status = unsafe {
+                        pushcore::fast::pushcore_fast_parse_android_tap(
+                            buf.as_mut_ptr() as usize as u64,
+                            tree.len() as i32,
+                            buf.len() as i32,
+                        )
+                    };
+                    assert_eq!(status, pushcore::fast::STATUS_OK);
+                    black_box(&buf);
+                })
+            });
+        }
         c.bench_function(&format!("cli_json/{channel}"), |b| {
             b.iter(|| black_box(parse_click_json(black_box(bytes))))
         });
