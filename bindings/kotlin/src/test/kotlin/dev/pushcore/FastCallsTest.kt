@@ -142,6 +142,19 @@ class FastCallsTest {
     }
 
     @Test
+    fun `a panic answer becomes InternalException with the core's message`() {
+        // The core catches panics and answers STATUS_PANIC (tested in Rust);
+        // this is the Kotlin half: the header and message as the core writes them.
+        val message = "panic in the core: boom".toByteArray()
+        val buf = ByteBuffer.allocateDirect(64)
+        buf.putInt(0, message.size).putLong(8, 0L)
+        for ((i, b) in message.withIndex()) buf.put(FastWire.HEADER_LEN + i, b)
+        val e = assertThrows<InternalException> { FastWire.read(FastWire.STATUS_PANIC, buf, FfiConverterTypeNormalizedNotification) }
+        assertEquals("panic in the core: boom", e.message)
+        assertThrows<InternalException> { FastWire.read(4, buf, FfiConverterTypeNormalizedNotification) }
+    }
+
+    @Test
     fun `malformed calls are refused with a reason, never a crash`() {
         FastLib.ensureLoaded()
         val buf = ByteBuffer.allocateDirect(64)

@@ -1,8 +1,8 @@
 package dev.pushcore.sample.click
 
-import dev.pushcore.ClickInputs
 import dev.pushcore.DedupKind
 import dev.pushcore.DedupOutcome
+import dev.pushcore.FastCalls
 import dev.pushcore.PushChannel
 import dev.pushcore.PushCore
 import dev.pushcore.PushException
@@ -32,7 +32,8 @@ class NotificationGate(
     /** Null when the message was already shown or carries no usable payload. */
     fun admit(data: Map<String, String>, source: String, channel: PushChannel = PushChannel.FCM): OwnNotification? {
         val notification = try {
-            core.parseClick(ClickInputs.android(data, channelHint = channel))
+            // The payload as a map, straight to the core (no JSON text).
+            FastCalls.parseAndroidTap(data, channelHint = channel)
         } catch (e: PushException) {
             log("not posting an unusable message (${e.message})")
             return null
