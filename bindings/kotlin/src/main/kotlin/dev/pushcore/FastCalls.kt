@@ -36,7 +36,9 @@ class FastCalls(core: PushCore) : AutoCloseable {
 
     init {
         FastLib.ensureLoaded()
-        handle = FastLib.pushcore_fast_core_attach(core.uniffiCloneHandle())
+        // callWithHandle refuses a closed core and hands over a clone of its
+        // handle, which attach consumes.
+        handle = core.callWithHandle { FastLib.pushcore_fast_core_attach(it) }
         if (handle == 0L) throw InternalException("FastCalls: the core refused its handle")
         cleanable = UniffiLib.CLEANER.register(this, Release(handle))
     }

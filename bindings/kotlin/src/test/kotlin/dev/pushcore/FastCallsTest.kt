@@ -121,6 +121,8 @@ class FastCallsTest {
         fast.close()
         fast.close()
         assertThrows<IllegalStateException> { fast.checkAndMark("k", DedupKind.CLICKED, "x") }
+        // A closed core cannot be attached to.
+        assertThrows<IllegalStateException> { FastCalls(core) }
     }
 
     @Test
