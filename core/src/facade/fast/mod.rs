@@ -6,8 +6,11 @@
 //! crossing and for every `RustBuffer` passed or returned by value. On
 //! HotSpot that made a call that does nothing cost 23-39 µs, ten times the
 //! parse behind it (docs/performance.md). These functions take only
-//! primitives and one direct `ByteBuffer` that the Kotlin side keeps per
-//! thread, so a call allocates no native memory on the JVM at all.
+//! primitives (among them the address of a direct `ByteBuffer` the Kotlin
+//! side keeps per thread), so a call allocates no native memory on the JVM.
+//! The Android-tap calls take the extras as an [`extras_tree`] rather than
+//! JSON text, which spares escaping the payload in Kotlin and unescaping it
+//! here.
 //!
 //! What is not new: arguments and answers are serialized exactly as UniFFI
 //! serializes them (its `Lift`/`Lower` traits here, its generated
@@ -19,7 +22,8 @@
 //! - pointers and handles cross as `u64` (a Java `long`), whatever the
 //!   platform's pointer width, so the signature is the same on 32-bit ABIs;
 //! - the caller writes the arguments at the start of `buf` (`in_len`
-//!   bytes, UniFFI's serialization, in parameter order); `cap` is the
+//!   bytes, UniFFI's serialization in parameter order, except the extras
+//!   tree); `cap` is the
 //!   buffer's size and at least [`HEADER_LEN`];
 //! - the function reads every argument before it writes anything, then
 //!   writes a header: the answer's length (big-endian `u32` at 0) and, if
