@@ -251,7 +251,8 @@ pub unsafe extern "C" fn pushcore_fast_core_release(handle: u64) {
 /// [`payload::parse_click_input`]: `ClickInput` → `NormalizedNotification`.
 ///
 /// # Safety
-/// See [`serve`].
+/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
+/// used by nothing else during the call.
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_parse_click_input(buf: u64, in_len: i32, cap: i32) -> i32 {
     unsafe {
@@ -266,7 +267,9 @@ pub unsafe extern "C" fn pushcore_fast_parse_click_input(buf: u64, in_len: i32, 
 /// [`PushCore::handle_tap`]: `ClickInput` → `TapOutcome`.
 ///
 /// # Safety
-/// See [`serve`] and [`core_of`].
+/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
+/// used by nothing else during the call; `core` must be 0 or a handle from
+/// [`pushcore_fast_core_attach`] not yet released.
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_handle_tap(
     core: u64,
@@ -288,7 +291,9 @@ pub unsafe extern "C" fn pushcore_fast_handle_tap(
 /// `DedupOutcome`.
 ///
 /// # Safety
-/// See [`serve`] and [`core_of`].
+/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
+/// used by nothing else during the call; `core` must be 0 or a handle from
+/// [`pushcore_fast_core_attach`] not yet released.
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_check_and_mark(
     core: u64,
@@ -312,7 +317,9 @@ pub unsafe extern "C" fn pushcore_fast_check_and_mark(
 /// DedupKind, String source)` → `DedupOutcome`.
 ///
 /// # Safety
-/// See [`serve`] and [`core_of`].
+/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
+/// used by nothing else during the call; `core` must be 0 or a handle from
+/// [`pushcore_fast_core_attach`] not yet released.
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_check_and_mark_notification(
     core: u64,
@@ -368,7 +375,8 @@ fn android_tap(
 /// Option<PushChannel>)` → `NormalizedNotification`.
 ///
 /// # Safety
-/// See [`serve`].
+/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
+/// used by nothing else during the call.
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_parse_android_tap(buf: u64, in_len: i32, cap: i32) -> i32 {
     unsafe {
@@ -382,7 +390,9 @@ pub unsafe extern "C" fn pushcore_fast_parse_android_tap(buf: u64, in_len: i32, 
 /// same arguments as [`pushcore_fast_parse_android_tap`] → `TapOutcome`.
 ///
 /// # Safety
-/// See [`serve`] and [`core_of`].
+/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
+/// used by nothing else during the call; `core` must be 0 or a handle from
+/// [`pushcore_fast_core_attach`] not yet released.
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_handle_android_tap(
     core: u64,
