@@ -1,6 +1,6 @@
 //! The SQLite side of [`RegistrationStore`]: one row in the core's
 //! database file. The table is created by a step of the shared migration
-//! list (`store::db::MIGRATIONS`), which adopts [`SCHEMA`] unchanged.
+//! list (`store::db::MIGRATIONS`), which adopts `SCHEMA` unchanged.
 
 use super::store::{RegistrationStore, ReportedToken};
 use crate::channel::PushChannel;
