@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.AtomicLong
  *
  * Create one per [PushCore] (it is thread-safe) and [close] it with the
  * core. It holds its own reference to the core, so closing the [PushCore]
- * first is safe: the core goes away when both are closed.
+ * first is safe: the core goes away when both are closed. The dedup calls
+ * (and the taps, which record themselves) write to SQLite and may wait on
+ * another process's lock, as [PushCore.checkAndMark] does: call them off
+ * the main thread when you can.
  */
 class FastCalls(core: PushCore) : AutoCloseable {
     private val handle: Long
