@@ -66,14 +66,10 @@ mod tests {
     use crate::config::example_config;
 
     fn tap(channel: PushChannel) -> ClickInput {
-        let message = crate::outbound::outbound_message_from_json(
-            r#"{"message_type":"text","message_id":"m-42","chat_type":"group","sender":"team","content":"hi"}"#.into(),
+        crate::outbound::simulated_tap(
+            r#"{"message_type":"text","message_id":"m-42","chat_type":"group","sender":"team","content":"hi"}"#,
+            channel,
         )
-        .unwrap();
-        let json = crate::outbound::simulate(&message, channel)
-            .unwrap()
-            .to_string();
-        payload::click_input_from_json(&json).unwrap()
     }
 
     #[test]

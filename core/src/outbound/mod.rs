@@ -161,6 +161,20 @@ pub fn simulate_delivery(
     Ok(simulate(&message, channel)?.to_string())
 }
 
+/// The tap `channel` hands the app for a message given in its JSON form, as
+/// a [`ClickInput`](crate::ClickInput): the fixture of tests that need a
+/// real tap per channel.
+#[cfg(test)]
+pub(crate) fn simulated_tap(message_json: &str, channel: PushChannel) -> crate::ClickInput {
+    let tap = outbound_message_from_json(message_json.into())
+        .and_then(|message| simulate(&message, channel))
+        .and_then(|json| crate::payload::click_input_from_json(&json.to_string()));
+    match tap {
+        Ok(input) => input,
+        Err(e) => panic!("simulated {channel:?} tap of {message_json}: {e}"),
+    }
+}
+
 /// Reads a message in its JSON form (the CLI's input format).
 #[uniffi::export]
 pub fn outbound_message_from_json(json: String) -> Result<OutboundMessage, PushError> {

@@ -123,18 +123,19 @@ unsafe fn core_of<'a>(handle: u64) -> Result<&'a PushCore, String> {
     Ok(unsafe { &**ptr })
 }
 
-/// Runs one call: reads its arguments from `buf`, runs it with panics
-/// caught, writes the answer back.
+/// Runs one call: reads its arguments from the buffer at address `buf`,
+/// runs it with panics caught, writes the answer back.
 ///
 /// # Safety
-/// `buf` must be null or valid for reads and writes of `cap` bytes for the
+/// `buf` must be 0 or valid for reads and writes of `cap` bytes for the
 /// duration of the call, with nothing else accessing it meanwhile.
 unsafe fn serve(
-    buf: *mut u8,
+    buf: u64,
     in_len: i32,
     cap: i32,
     call: impl FnOnce(Arguments<'_>) -> Result<Answer, String>,
 ) -> i32 {
+    let buf = buf as usize as *mut u8;
     let (Ok(in_len), Ok(cap)) = (usize::try_from(in_len), usize::try_from(cap)) else {
         return STATUS_NO_BUFFER;
     };
@@ -159,6 +160,20 @@ unsafe fn serve(
     // SAFETY: `buf` is valid for `cap` bytes and no longer borrowed.
     unsafe { write_answer(buf, cap, payload) };
     status
+}
+
+/// [`serve`] for a method of the core behind the fast handle `core`.
+///
+/// # Safety
+/// As for [`serve`] and [`core_of`].
+unsafe fn serve_core(
+    core: u64,
+    buf: u64,
+    in_len: i32,
+    cap: i32,
+    call: impl FnOnce(&PushCore, Arguments<'_>) -> Result<Answer, String>,
+) -> i32 {
+    unsafe { serve(buf, in_len, cap, |args| call(core_of(core)?, args)) }
 }
 
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
@@ -256,7 +271,7 @@ pub unsafe extern "C" fn pushcore_fast_core_release(handle: u64) {
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_parse_click_input(buf: u64, in_len: i32, cap: i32) -> i32 {
     unsafe {
-        serve(buf as usize as *mut u8, in_len, cap, |mut args| {
+        serve(buf, in_len, cap, |mut args| {
             let input: ClickInput = args.next("input")?;
             args.finish()?;
             Ok(answer(payload::parse_click(input)))
@@ -278,8 +293,7 @@ pub unsafe extern "C" fn pushcore_fast_handle_tap(
     cap: i32,
 ) -> i32 {
     unsafe {
-        serve(buf as usize as *mut u8, in_len, cap, |mut args| {
-            let core = core_of(core)?;
+        serve_core(core, buf, in_len, cap, |core, mut args| {
             let input: ClickInput = args.next("input")?;
             args.finish()?;
             Ok(answer(core.handle_tap(input)))
@@ -302,8 +316,7 @@ pub unsafe extern "C" fn pushcore_fast_check_and_mark(
     cap: i32,
 ) -> i32 {
     unsafe {
-        serve(buf as usize as *mut u8, in_len, cap, |mut args| {
-            let core = core_of(core)?;
+        serve_core(core, buf, in_len, cap, |core, mut args| {
             let key: String = args.next("key")?;
             let kind: DedupKind = args.next("kind")?;
             let source: String = args.next("source")?;
@@ -328,8 +341,7 @@ pub unsafe extern "C" fn pushcore_fast_check_and_mark_notification(
     cap: i32,
 ) -> i32 {
     unsafe {
-        serve(buf as usize as *mut u8, in_len, cap, |mut args| {
-            let core = core_of(core)?;
+        serve_core(core, buf, in_len, cap, |core, mut args| {
             let notification: NormalizedNotification = args.next("notification")?;
             let kind: DedupKind = args.next("kind")?;
             let source: String = args.next("source")?;
@@ -379,11 +391,7 @@ fn android_tap(
 /// used by nothing else during the call.
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_parse_android_tap(buf: u64, in_len: i32, cap: i32) -> i32 {
-    unsafe {
-        serve(buf as usize as *mut u8, in_len, cap, |args| {
-            Ok(answer(android_tap(args)?))
-        })
-    }
+    unsafe { serve(buf, in_len, cap, |args| Ok(answer(android_tap(args)?))) }
 }
 
 /// [`PushCore::handle_tap`] for an Android tap with the extras as a tree:
@@ -401,8 +409,7 @@ pub unsafe extern "C" fn pushcore_fast_handle_android_tap(
     cap: i32,
 ) -> i32 {
     unsafe {
-        serve(buf as usize as *mut u8, in_len, cap, |args| {
-            let core = core_of(core)?;
+        serve_core(core, buf, in_len, cap, |core, args| {
             Ok(answer(
                 android_tap(args)?.map(|n| core.handle_parsed_tap(n)),
             ))
@@ -418,14 +425,10 @@ mod tests {
     use crate::store::dedup::DedupOutcome;
 
     fn tap(channel: PushChannel) -> ClickInput {
-        let message = crate::outbound::outbound_message_from_json(
-            r#"{"message_type":"text","message_id":"m-7","chat_type":"c2c","sender":"alice","content":"hi"}"#.into(),
+        crate::outbound::simulated_tap(
+            r#"{"message_type":"text","message_id":"m-7","chat_type":"c2c","sender":"alice","content":"hi"}"#,
+            channel,
         )
-        .unwrap();
-        let json = crate::outbound::simulate(&message, channel)
-            .unwrap()
-            .to_string();
-        payload::click_input_from_json(&json).unwrap()
     }
 
     /// A call as the Kotlin side makes it: arguments at the start of a
@@ -565,9 +568,12 @@ mod tests {
     fn a_panic_becomes_an_answer() {
         let mut buf = vec![0u8; 64];
         let status = unsafe {
-            serve(buf.as_mut_ptr(), 0, 64, |_| -> Result<Answer, String> {
-                panic!("boom")
-            })
+            serve(
+                buf.as_mut_ptr() as usize as u64,
+                0,
+                64,
+                |_| -> Result<Answer, String> { panic!("boom") },
+            )
         };
         assert_eq!(status, STATUS_PANIC);
         let call = Call { buf, in_len: 0 };
