@@ -10,6 +10,7 @@ mod dedup;
 mod diagnostics;
 pub mod fast;
 mod parse;
+mod received;
 mod registration;
 mod tap;
 

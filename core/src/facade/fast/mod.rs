@@ -49,7 +49,7 @@ use uniffi::{Lift, Lower};
 
 /// Bumped whenever a signature or the buffer layout changes; the Kotlin side
 /// refuses a library whose version differs from the one it was written for.
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// Bytes before an answer that fits in the caller's buffer.
 pub const HEADER_LEN: usize = 16;
@@ -417,6 +417,57 @@ pub unsafe extern "C" fn pushcore_fast_handle_android_tap(
     }
 }
 
+/// [`PushCore::handle_received`]: `(ClickInput, String source)` →
+/// `ReceivedOutcome`.
+///
+/// # Safety
+/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
+/// used by nothing else during the call; `core` must be 0 or a handle from
+/// [`pushcore_fast_core_attach`] not yet released.
+#[no_mangle]
+pub unsafe extern "C" fn pushcore_fast_handle_received(
+    core: u64,
+    buf: u64,
+    in_len: i32,
+    cap: i32,
+) -> i32 {
+    unsafe {
+        serve_core(core, buf, in_len, cap, |core, mut args| {
+            let input: ClickInput = args.next("input")?;
+            let source: String = args.next("source")?;
+            args.finish()?;
+            Ok(answer(core.handle_received(input, source)))
+        })
+    }
+}
+
+/// [`PushCore::handle_received`] for an Android message with the extras as
+/// a tree: `(String source, extras tree, Option<String>,
+/// Option<PushChannel>)` → `ReceivedOutcome`. The source comes first so
+/// the Android arguments end the buffer, as in the other tree calls.
+///
+/// # Safety
+/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
+/// used by nothing else during the call; `core` must be 0 or a handle from
+/// [`pushcore_fast_core_attach`] not yet released.
+#[no_mangle]
+pub unsafe extern "C" fn pushcore_fast_handle_received_android(
+    core: u64,
+    buf: u64,
+    in_len: i32,
+    cap: i32,
+) -> i32 {
+    unsafe {
+        serve_core(core, buf, in_len, cap, |core, mut args| {
+            let source: String = args.next("source")?;
+            let parsed = android_tap(args)?;
+            Ok(answer(
+                parsed.and_then(|n| core.handle_parsed_received(n, &source)),
+            ))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -682,9 +733,41 @@ mod tests {
             assert_eq!(outcome.dedup, Some(DedupOutcome::Fresh));
             // The tap is now recorded in the core's store.
             assert!(matches!(
-                core.handle_tap(input).unwrap().dedup,
+                core.handle_tap(input.clone()).unwrap().dedup,
                 Some(DedupOutcome::Duplicate { .. })
             ));
+            // The received path, both forms, on a fresh store each.
+            let dir = tempfile::tempdir().unwrap();
+            let other = PushCore::new(example_config(), dir.path().display().to_string()).unwrap();
+            let other_fast = unsafe {
+                pushcore_fast_core_attach(
+                    <Arc<PushCore> as Lower<UniFfiTag>>::lower(other.clone()).as_raw(),
+                )
+            };
+            let args = [serialize("fcm-data".to_string()), android_arguments(&input)].concat();
+            let mut call = Call::new(args, 16 * 1024);
+            let status = unsafe {
+                pushcore_fast_handle_received_android(
+                    other_fast,
+                    call.addr(),
+                    call.in_len,
+                    call.cap(),
+                )
+            };
+            assert_eq!(status, STATUS_OK, "{channel:?}");
+            let received = read::<super::super::received::ReceivedOutcome>(&call.answer());
+            assert_eq!(received.notification, expected);
+            assert_eq!(received.dedup, Some(DedupOutcome::Fresh));
+            let args = [serialize(input.clone()), serialize("im-online".to_string())].concat();
+            let mut call = Call::new(args, 16 * 1024);
+            let status = unsafe {
+                pushcore_fast_handle_received(other_fast, call.addr(), call.in_len, call.cap())
+            };
+            assert_eq!(status, STATUS_OK);
+            let again = read::<super::super::received::ReceivedOutcome>(&call.answer());
+            assert_eq!(again.dedup_key, received.dedup_key);
+            assert!(matches!(again.dedup, Some(DedupOutcome::Duplicate { .. })));
+            unsafe { pushcore_fast_core_release(other_fast) };
             unsafe { pushcore_fast_core_release(fast) };
         }
     }

@@ -73,6 +73,44 @@ class FastCalls(core: PushCore) : AutoCloseable {
         ) { address, len, cap -> FastLib.pushcore_fast_handle_android_tap(h, address, len, cap) }
     }
 
+    /**
+     * [PushCore.handleReceived]: a message the app received itself, parsed,
+     * recorded as displayed by [source] and routed; post it unless `dedup`
+     * is `Duplicate`.
+     */
+    fun handleReceived(input: ClickInput, source: String): ReceivedOutcome = withHandle { h ->
+        FastWire.call(
+            FfiConverterTypeReceivedOutcome,
+            FfiConverterTypeClickInput.allocationSize(input) + FfiConverterString.allocationSize(source),
+            {
+                FfiConverterTypeClickInput.write(input, it)
+                FfiConverterString.write(source, it)
+            },
+        ) { address, len, cap -> FastLib.pushcore_fast_handle_received(h, address, len, cap) }
+    }
+
+    /**
+     * `handleReceived(ClickInputs.android(extras, dataUri, channelHint), source)`
+     * with the extras sent as a binary tree: for an FCM data message's map or
+     * a vendor pass-through message's extras.
+     */
+    @JvmOverloads
+    fun handleReceivedAndroid(
+        extras: Map<String, Any?>,
+        source: String,
+        dataUri: String? = null,
+        channelHint: PushChannel? = null,
+    ): ReceivedOutcome = withHandle { h ->
+        FastWire.call(
+            FfiConverterTypeReceivedOutcome,
+            FfiConverterString.allocationSize(source),
+            {
+                FfiConverterString.write(source, it)
+                FastWire.writeAndroidTap(extras, dataUri, channelHint, it)
+            },
+        ) { address, len, cap -> FastLib.pushcore_fast_handle_received_android(h, address, len, cap) }
+    }
+
     /** [PushCore.checkAndMark]: the first sighting of [key] is `Fresh`. */
     fun checkAndMark(key: String, kind: DedupKind, source: String): DedupOutcome = withHandle { h ->
         FastWire.call(
@@ -305,7 +343,7 @@ internal object FastWire {
 @Suppress("FunctionName")
 internal object FastLib {
     /** The protocol version this file speaks (`ABI_VERSION` in fast.rs). */
-    private const val ABI_VERSION = 2
+    private const val ABI_VERSION = 3
 
     init {
         // UniFFI's own contract and checksum checks first, then ours.
@@ -328,6 +366,8 @@ internal object FastLib {
     external fun pushcore_fast_parse_click_input(buf: Long, inLen: Int, cap: Int): Int
     external fun pushcore_fast_parse_android_tap(buf: Long, inLen: Int, cap: Int): Int
     external fun pushcore_fast_handle_android_tap(core: Long, buf: Long, inLen: Int, cap: Int): Int
+    external fun pushcore_fast_handle_received(core: Long, buf: Long, inLen: Int, cap: Int): Int
+    external fun pushcore_fast_handle_received_android(core: Long, buf: Long, inLen: Int, cap: Int): Int
     external fun pushcore_fast_handle_tap(core: Long, buf: Long, inLen: Int, cap: Int): Int
     external fun pushcore_fast_check_and_mark(core: Long, buf: Long, inLen: Int, cap: Int): Int
     external fun pushcore_fast_check_and_mark_notification(core: Long, buf: Long, inLen: Int, cap: Int): Int

@@ -316,4 +316,36 @@ class FastCallsTest {
         assertEquals("erin", FastCalls.parseAndroidTap(mapOf("ext" to ext)).sender)
     }
 
+
+    @Test
+    fun `handleReceived admits a message once, on either door, and keeps its tap fresh`() {
+        for ((extras, uri, hint) in androidTaps) {
+            newCore().use { core ->
+                FastCalls(core).use { fast ->
+                    val input = ClickInputs.android(extras, uri, hint)
+                    val first = fast.handleReceivedAndroid(extras, "fcm-data", uri, hint)
+                    assertEquals(parseClickInput(input), first.notification)
+                    assertEquals(deriveDedupKey(dedupFieldsForNotification(first.notification)), first.dedupKey)
+                    assertEquals(core.route(first.notification), first.route)
+                    assertEquals(DedupOutcome.Fresh, first.dedup)
+                    // The same message by another path, through each door.
+                    val viaFast = fast.handleReceived(input, "im-online").dedup
+                    assertEquals("fcm-data", (viaFast as DedupOutcome.Duplicate).source)
+                    assertEquals(viaFast, core.handleReceived(input, "im-online").dedup)
+                    // Showing it did not use up its tap.
+                    assertEquals(DedupOutcome.Fresh, fast.handleAndroidTap(extras, uri, hint).dedup)
+                }
+            }
+        }
+        newCore().use { core ->
+            FastCalls(core).use { fast ->
+                val input = ClickInputs.android(mapOf("ext" to ext))
+                val expected = assertThrows<PushException> { core.handleReceived(input, "s".repeat(65)) }
+                val actual = assertThrows<PushException> { fast.handleReceived(input, "s".repeat(65)) }
+                assertEquals(expected.code, actual.code)
+                assertEquals("too_large", actual.code)
+            }
+        }
+    }
+
 }

@@ -10,8 +10,6 @@ import dev.pushcore.PushException
 import dev.pushcore.Route
 import dev.pushcore.TapOutcome
 import dev.pushcore.code
-import dev.pushcore.dedupFieldsForNotification
-import dev.pushcore.deriveDedupKey
 
 /** What to do with a tap. */
 data class TapDecision(
@@ -69,9 +67,6 @@ class ClickHandler(
     override fun close() = calls.close()
 
     companion object {
-        /** The core's dedup key of a message (IM id, else vendor id, else a digest). */
-        fun dedupKeyOf(n: NormalizedNotification): String = deriveDedupKey(dedupFieldsForNotification(n))
-
         fun screenFor(route: Route, n: NormalizedNotification?): Screen = when (route) {
             is Route.C2cChat -> Screen.Chat("c2c_${route.userId}", route.userId, isGroup = false, title = n?.nickname)
             is Route.GroupChat -> Screen.Chat("group_${route.groupId}", route.groupId, isGroup = true, title = n?.nickname)

@@ -1,8 +1,7 @@
 package dev.pushcore.sample.click
 
-import dev.pushcore.DedupKind
+import dev.pushcore.ClickInputs
 import dev.pushcore.DedupOutcome
-import dev.pushcore.FastCalls
 import dev.pushcore.PushChannel
 import dev.pushcore.PushCore
 import dev.pushcore.PushException
@@ -31,32 +30,30 @@ class NotificationGate(
 ) {
     /** Null when the message was already shown or carries no usable payload. */
     fun admit(data: Map<String, String>, source: String, channel: PushChannel = PushChannel.FCM): OwnNotification? {
-        val notification = try {
-            // The payload as a map, straight to the core (no JSON text).
-            FastCalls.parseAndroidTap(data, channelHint = channel)
+        // One call: parse, display dedup, the key to post under, the route.
+        // (An app holding a FastCalls would call handleReceivedAndroid.)
+        val outcome = try {
+            core.handleReceived(ClickInputs.android(data, channelHint = channel), source)
         } catch (e: PushException) {
             log("not posting an unusable message (${e.message})")
             return null
         }
-        val key = ClickHandler.dedupKeyOf(notification)
-        val outcome = try {
-            core.checkAndMark(key, DedupKind.DISPLAYED, source)
-        } catch (e: PushException) {
+        when (val dedup = outcome.dedup) {
+            is DedupOutcome.Duplicate -> {
+                log("already shown via ${dedup.source}; not posting again")
+                return null
+            }
             // Without the store a duplicate may show twice; losing a message would be worse.
-            log("display dedup unavailable: ${e.message}")
-            DedupOutcome.Fresh
+            null -> log("display dedup unavailable; posting")
+            DedupOutcome.Fresh -> {}
         }
-        if (outcome is DedupOutcome.Duplicate) {
-            log("already shown via ${outcome.source}; not posting again")
-            return null
-        }
-        val route = core.route(notification)
+        val notification = outcome.notification
         return OwnNotification(
-            dedupKey = key,
-            requestCode = RequestCodes.of(key),
+            dedupKey = outcome.dedupKey,
+            requestCode = RequestCodes.of(outcome.dedupKey),
             title = notification.title ?: notification.nickname ?: notification.sender,
             body = notification.body ?: notification.content ?: "",
-            screen = ClickHandler.screenFor(route, notification),
+            screen = ClickHandler.screenFor(outcome.route, notification),
             tapExtras = data,
         )
     }

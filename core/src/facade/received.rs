@@ -1,0 +1,155 @@
+//! A message the app received itself (an FCM data message, a vendor
+//! pass-through message, one from the IM connection), in one call: parse,
+//! "shown already?", the key to post it under, and where its tap will go.
+//! The display-side twin of the tap path (`tap.rs`), for the same reason:
+//! one crossing instead of five.
+
+use super::dedup::notification_key;
+use super::PushCore;
+use crate::error::PushError;
+use crate::payload::{self, ClickInput, NormalizedNotification};
+use crate::routing::{self, Route};
+use crate::store::dedup::{DedupKind, DedupOutcome};
+
+/// What to do with a received message.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ReceivedOutcome {
+    pub notification: NormalizedNotification,
+    /// The message's dedup key (IM id, else vendor id, else a digest): a
+    /// stable base for the notification's id and its PendingIntent's request
+    /// code, the same on every path the message arrives by.
+    pub dedup_key: String,
+    /// Where the notification's tap will go.
+    pub route: Route,
+    /// `Fresh`: post it. `Duplicate`: it was already shown (arrived by
+    /// another path first). `None` when the dedup store could not be used:
+    /// post it anyway, because losing a message is worse than showing it
+    /// twice; the reason is logged.
+    pub dedup: Option<DedupOutcome>,
+}
+
+#[uniffi::export]
+impl PushCore {
+    /// Handles a message the app received itself in one call: parses it
+    /// (the same shapes as a tap), records it as displayed with `source`
+    /// (e.g. "fcm-data", "im-online") and says whether to post it. An
+    /// invalid `source` (over 64 bytes) is an error; a broken store is not.
+    pub fn handle_received(
+        &self,
+        input: ClickInput,
+        source: String,
+    ) -> Result<ReceivedOutcome, PushError> {
+        self.handle_parsed_received(payload::parse_click(input)?, &source)
+    }
+}
+
+impl PushCore {
+    /// The received path after parsing, shared with the JVM's fast door.
+    pub(super) fn handle_parsed_received(
+        &self,
+        notification: NormalizedNotification,
+        source: &str,
+    ) -> Result<ReceivedOutcome, PushError> {
+        let dedup_key = notification_key(&notification);
+        let dedup = match self
+            .dedup
+            .check_and_mark(&dedup_key, DedupKind::Displayed, source)
+        {
+            Ok(outcome) => Some(outcome),
+            Err(e) => match PushError::from(e) {
+                PushError::Storage { reason } => {
+                    log::warn!(target: "pushcore::received", "message admitted without dedup: {reason}");
+                    None
+                }
+                // The key is derived, so this is the caller's `source`.
+                other => return Err(other),
+            },
+        };
+        let route = routing::route(&notification, &self.config.routing.url_allow_list);
+        Ok(ReceivedOutcome {
+            notification,
+            dedup_key,
+            route,
+            dedup,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::channel::PushChannel;
+    use crate::config::example_config;
+
+    const MESSAGE: &str = r#"{"message_type":"text","message_id":"m-5","chat_type":"c2c","sender":"bob","content":"hi"}"#;
+
+    fn received(channel: PushChannel) -> ClickInput {
+        crate::outbound::simulated_tap(MESSAGE, channel)
+    }
+
+    #[test]
+    fn a_message_is_admitted_once_whatever_path_brings_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = PushCore::new(example_config(), dir.path().display().to_string()).unwrap();
+        let first = core
+            .handle_received(received(PushChannel::Fcm), "fcm-data".into())
+            .unwrap();
+        assert_eq!(first.dedup, Some(DedupOutcome::Fresh));
+        assert_eq!(
+            first.route,
+            Route::C2cChat {
+                user_id: "bob".into()
+            }
+        );
+        assert_eq!(
+            first.dedup_key,
+            crate::derive_dedup_key(crate::dedup_fields_for_notification(
+                first.notification.clone()
+            ))
+        );
+        let again = core
+            .handle_received(received(PushChannel::Xiaomi), "im-online".into())
+            .unwrap();
+        assert_eq!(again.dedup_key, first.dedup_key);
+        match again.dedup {
+            Some(DedupOutcome::Duplicate { source, .. }) => assert_eq!(source, "fcm-data"),
+            other => panic!("expected a duplicate, got {other:?}"),
+        }
+        // Showing it does not use up its tap.
+        let tap = core.handle_tap(received(PushChannel::Fcm)).unwrap();
+        assert_eq!(tap.dedup, Some(DedupOutcome::Fresh));
+    }
+
+    #[test]
+    fn a_broken_store_admits_the_message_but_a_bad_source_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(crate::store::db::DB_FILE_NAME)).unwrap();
+        let core = PushCore::new(example_config(), dir.path().display().to_string()).unwrap();
+        let outcome = core
+            .handle_received(received(PushChannel::Vivo), "fcm-data".into())
+            .unwrap();
+        assert_eq!(outcome.dedup, None);
+        assert_eq!(
+            outcome.route,
+            Route::C2cChat {
+                user_id: "bob".into()
+            }
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let core = PushCore::new(example_config(), dir.path().display().to_string()).unwrap();
+        let err = core
+            .handle_received(received(PushChannel::Vivo), "s".repeat(65))
+            .unwrap_err();
+        assert_eq!(err.code(), "too_large");
+        let err = core
+            .handle_received(
+                ClickInput::Ios {
+                    user_info_json: "{}".into(),
+                },
+                "x".into(),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "no_push_payload");
+    }
+}
