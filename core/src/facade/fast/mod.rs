@@ -47,6 +47,23 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use uniffi::{Lift, Lower};
 
+// The contract every buffer call states in its `# Safety` section.
+macro_rules! safety_of_buffer {
+    () => {
+        "`buf` must be 0 or the address of `cap` bytes, readable and writable \
+         and used by nothing else during the call."
+    };
+}
+macro_rules! safety_with_core {
+    () => {
+        concat!(
+            safety_of_buffer!(),
+            " `core` must be 0 or a handle from [`pushcore_fast_core_attach`] \
+             not yet released."
+        )
+    };
+}
+
 /// Bumped whenever a signature or the buffer layout changes; the Kotlin side
 /// refuses a library whose version differs from the one it was written for.
 pub const ABI_VERSION: u32 = 3;
@@ -266,8 +283,7 @@ pub unsafe extern "C" fn pushcore_fast_core_release(handle: u64) {
 /// [`payload::parse_click_input`]: `ClickInput` → `NormalizedNotification`.
 ///
 /// # Safety
-/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
-/// used by nothing else during the call.
+#[doc = safety_of_buffer!()]
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_parse_click_input(buf: u64, in_len: i32, cap: i32) -> i32 {
     unsafe {
@@ -282,9 +298,7 @@ pub unsafe extern "C" fn pushcore_fast_parse_click_input(buf: u64, in_len: i32, 
 /// [`PushCore::handle_tap`]: `ClickInput` → `TapOutcome`.
 ///
 /// # Safety
-/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
-/// used by nothing else during the call; `core` must be 0 or a handle from
-/// [`pushcore_fast_core_attach`] not yet released.
+#[doc = safety_with_core!()]
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_handle_tap(
     core: u64,
@@ -305,9 +319,7 @@ pub unsafe extern "C" fn pushcore_fast_handle_tap(
 /// `DedupOutcome`.
 ///
 /// # Safety
-/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
-/// used by nothing else during the call; `core` must be 0 or a handle from
-/// [`pushcore_fast_core_attach`] not yet released.
+#[doc = safety_with_core!()]
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_check_and_mark(
     core: u64,
@@ -330,9 +342,7 @@ pub unsafe extern "C" fn pushcore_fast_check_and_mark(
 /// DedupKind, String source)` → `DedupOutcome`.
 ///
 /// # Safety
-/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
-/// used by nothing else during the call; `core` must be 0 or a handle from
-/// [`pushcore_fast_core_attach`] not yet released.
+#[doc = safety_with_core!()]
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_check_and_mark_notification(
     core: u64,
@@ -387,8 +397,7 @@ fn android_tap(
 /// Option<PushChannel>)` → `NormalizedNotification`.
 ///
 /// # Safety
-/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
-/// used by nothing else during the call.
+#[doc = safety_of_buffer!()]
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_parse_android_tap(buf: u64, in_len: i32, cap: i32) -> i32 {
     unsafe { serve(buf, in_len, cap, |args| Ok(answer(android_tap(args)?))) }
@@ -398,9 +407,7 @@ pub unsafe extern "C" fn pushcore_fast_parse_android_tap(buf: u64, in_len: i32, 
 /// same arguments as [`pushcore_fast_parse_android_tap`] → `TapOutcome`.
 ///
 /// # Safety
-/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
-/// used by nothing else during the call; `core` must be 0 or a handle from
-/// [`pushcore_fast_core_attach`] not yet released.
+#[doc = safety_with_core!()]
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_handle_android_tap(
     core: u64,
@@ -421,9 +428,7 @@ pub unsafe extern "C" fn pushcore_fast_handle_android_tap(
 /// `ReceivedOutcome`.
 ///
 /// # Safety
-/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
-/// used by nothing else during the call; `core` must be 0 or a handle from
-/// [`pushcore_fast_core_attach`] not yet released.
+#[doc = safety_with_core!()]
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_handle_received(
     core: u64,
@@ -447,9 +452,7 @@ pub unsafe extern "C" fn pushcore_fast_handle_received(
 /// the Android arguments end the buffer, as in the other tree calls.
 ///
 /// # Safety
-/// `buf` must be 0 or the address of `cap` bytes, readable and writable and
-/// used by nothing else during the call; `core` must be 0 or a handle from
-/// [`pushcore_fast_core_attach`] not yet released.
+#[doc = safety_with_core!()]
 #[no_mangle]
 pub unsafe extern "C" fn pushcore_fast_handle_received_android(
     core: u64,
