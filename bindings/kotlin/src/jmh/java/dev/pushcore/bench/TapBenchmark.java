@@ -7,6 +7,7 @@ import dev.pushcore.DedupOutcome;
 import dev.pushcore.NormalizedNotification;
 import dev.pushcore.PushChannel;
 import dev.pushcore.PushCore;
+import dev.pushcore.ReceivedOutcome;
 import dev.pushcore.Route;
 import dev.pushcore.TapOutcome;
 import java.io.IOException;
@@ -33,6 +34,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code coreHandleTap}: PushCore.handleTap, one crossing.
  *   <li>{@code fastHandleTap}: the same call through {@code FastCalls};
  *       {@code fastHandleAndroidTap} with the map sent as a binary tree.
+ *   <li>{@code fastHandleReceivedAndroid} and {@code coreHandleReceived}:
+ *       the same message as one the app received itself (parse,
+ *       displayed-dedup, key, route), through each door.
  *   <li>{@code coreFourCalls}: parseClick, checkAndMarkNotification and
  *       route, as an app would call them one by one.
  *   <li>{@code reference}: ReferenceTapParser (org.json) plus ReferenceDedup
@@ -98,6 +102,16 @@ public class TapBenchmark {
     @Benchmark
     public TapOutcome fastHandleAndroidTap() throws Exception {
         return fast.handleAndroidTap(extras, null, PushChannel.FCM);
+    }
+
+    @Benchmark
+    public ReceivedOutcome fastHandleReceivedAndroid() throws Exception {
+        return fast.handleReceivedAndroid(extras, "fcm-data", null, PushChannel.FCM);
+    }
+
+    @Benchmark
+    public ReceivedOutcome coreHandleReceived() throws Exception {
+        return core.handleReceived(ClickInputs.android(extras, null, PushChannel.FCM), "fcm-data");
     }
 
     @Benchmark
