@@ -203,7 +203,7 @@ class FastCalls(core: PushCore) : AutoCloseable {
 }
 
 /**
- * The buffer protocol of `core/src/facade/fast.rs`: arguments in, a 16-byte
+ * The buffer protocol of `core/src/facade/fast/mod.rs`: arguments in, a 16-byte
  * header and the answer out, in the same buffer.
  */
 internal object FastWire {
