@@ -342,7 +342,7 @@ internal object FastWire {
  */
 @Suppress("FunctionName")
 internal object FastLib {
-    /** The protocol version this file speaks (`ABI_VERSION` in fast.rs). */
+    /** The protocol version this file speaks (`ABI_VERSION` in core/src/facade/fast/mod.rs). */
     private const val ABI_VERSION = 3
 
     init {
