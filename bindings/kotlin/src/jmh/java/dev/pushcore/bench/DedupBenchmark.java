@@ -5,8 +5,6 @@ import dev.pushcore.DedupKind;
 import dev.pushcore.DedupOutcome;
 import dev.pushcore.PushCore;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,7 +28,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class DedupBenchmark {
     static final int ROWS = 10_000;
 
-    Path dir;
+    BenchStores stores;
     PushCore core;
     FastCalls fast;
     ReferenceDedup reference;
@@ -38,10 +36,10 @@ public class DedupBenchmark {
 
     @Setup
     public void setup() throws Exception {
-        dir = Files.createTempDirectory("pushcore-jmh");
-        core = BenchFiles.newCore(dir);
-        fast = new FastCalls(core);
-        reference = new ReferenceDedup(dir.resolve("reference.db").toString());
+        stores = BenchStores.open("pushcore-jmh");
+        core = stores.core;
+        fast = stores.fast;
+        reference = stores.reference;
         for (int i = 0; i < ROWS; i++) {
             core.checkAndMark("im:old-" + i, DedupKind.DISPLAYED, "fcm");
             reference.checkAndMark("im:old-" + i, 1, "fcm");
@@ -55,10 +53,7 @@ public class DedupBenchmark {
 
     @TearDown
     public void tearDown() throws IOException {
-        fast.close();
-        core.close();
-        reference.close();
-        BenchFiles.deleteTree(dir);
+        stores.close();
     }
 
     @Benchmark

@@ -11,8 +11,6 @@ import dev.pushcore.ReceivedOutcome;
 import dev.pushcore.Route;
 import dev.pushcore.TapOutcome;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +45,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class TapBenchmark {
-    Path dir;
+    BenchStores stores;
     PushCore core;
     FastCalls fast;
     ReferenceDedup reference;
@@ -55,10 +53,10 @@ public class TapBenchmark {
 
     @Setup
     public void setup() throws Exception {
-        dir = Files.createTempDirectory("pushcore-jmh-tap");
-        core = BenchFiles.newCore(dir);
-        fast = new FastCalls(core);
-        reference = new ReferenceDedup(dir.resolve("reference.db").toString());
+        stores = BenchStores.open("pushcore-jmh-tap");
+        core = stores.core;
+        fast = stores.fast;
+        reference = stores.reference;
         extras = new LinkedHashMap<>();
         extras.put("ext", ParseBenchmark.EXT);
         extras.put("google.message_id", "0:1732600000000000%abcdef");
@@ -83,10 +81,7 @@ public class TapBenchmark {
 
     @TearDown
     public void tearDown() throws IOException {
-        fast.close();
-        core.close();
-        reference.close();
-        BenchFiles.deleteTree(dir);
+        stores.close();
     }
 
     @Benchmark
