@@ -9,6 +9,9 @@
 //! Plain std only: the tasks are sequences of commands, and a dependency
 //! here would slow every first build of the workspace.
 
+#[cfg(test)]
+mod shell_lint;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
