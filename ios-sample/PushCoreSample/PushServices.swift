@@ -109,18 +109,36 @@ final class PushServices {
         tokens.fail(reason)
     }
 
-    /// A tap: the core detects the channel from the payload, parses it and
-    /// routes it; an unusable payload opens the home screen, never crashes.
+    /// A tap, in one call into the core (`handleTap`): it detects the channel
+    /// from the payload, parses it, records it as clicked and routes it. An
+    /// unusable payload opens the home screen, never crashes.
+    ///
+    /// As on Android, a tap handled before (the same notification delivered
+    /// twice) still opens its screen, which the router only brings forward;
+    /// one-time side effects, such as "opened" analytics, belong to a fresh
+    /// tap only.
     func handleTap(_ input: ClickInput?) {
         guard let core else { return }
+        let outcome: TapOutcome
         do {
             guard let input else { throw PushError.InvalidInput(reason: "userInfo is not JSON") }
-            let notification = try core.parseClick(input: input)
-            router.open(core.route(notification: notification), title: notification.nickname)
+            outcome = try core.handleTap(input: input)
         } catch {
-            log.warning("tap not understood: \(String(describing: error))")
+            let code = (error as? PushError)?.code ?? "unknown"
+            log.warning("tap rejected (\(code)): \(String(describing: error))")
             router.open(.home, title: nil)
+            return
         }
+        let notification = outcome.notification
+        if notification.newerVersion {
+            log.info("tap from a newer entity version \(notification.version)")
+        }
+        // A broken store must not block navigation (dedup is nil): the core
+        // logged why, and the tap counts as the first one.
+        if case .duplicate? = outcome.dedup {
+            log.info("tap handled before: bringing its screen forward")
+        }
+        router.open(outcome.route, title: notification.nickname)
     }
 
     func simulateKickOut() async {
