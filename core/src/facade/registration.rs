@@ -123,9 +123,17 @@ impl PushCore {
             .unwrap_or_else(|_| RegistrationState::logged_out(0))
     }
 
-    /// Waits until the last login or logout is done: registered, failed,
-    /// no channel, or logged out with the clear delivered. Fails with
-    /// `Timeout` after `timeout_ms`.
+    /// Waits until every registration call made before this one (login,
+    /// logout, new token, foreground, network) has been applied and its
+    /// effect is settled: registered, failed, no channel, or logged out, with
+    /// no report or clear queued or running (a report of an ended session
+    /// counts as running until it returns or its deadline passes).
+    ///
+    /// # Errors
+    /// `timeout` after `timeout_ms`; `invalid_state` before
+    /// `start_registration`, after `shutdown`, or at once when called on the
+    /// core's own thread (from inside a listener), where it could never be
+    /// answered.
     pub async fn wait_until_settled(
         &self,
         timeout_ms: u64,
@@ -133,6 +141,19 @@ impl PushCore {
         let service = self.service()?;
         service
             .wait_until_settled(Duration::from_millis(timeout_ms))
+            .await
+    }
+
+    /// Like `wait_until_settled`, and also nothing at all is left to do: no
+    /// call into the app running or queued (token requests and unregisters
+    /// included) and no clear waiting for a retry.
+    ///
+    /// # Errors
+    /// As `wait_until_settled`.
+    pub async fn wait_until_idle(&self, timeout_ms: u64) -> Result<RegistrationState, PushError> {
+        let service = self.service()?;
+        service
+            .wait_until_idle(Duration::from_millis(timeout_ms))
             .await
     }
 
@@ -148,8 +169,10 @@ impl PushCore {
             .await
     }
 
-    /// Stops registration and its thread (a pending logout clear may take
-    /// up to `retry.platform_timeout_ms`). Later calls fail with
+    /// Stops registration and its thread within a second, whatever the
+    /// app's calls do: calls still running are cancelled, clears not yet
+    /// confirmed stay in the store and are resumed at the next start. After
+    /// it the state's phase is `ShutDown` and later calls fail with
     /// `InvalidState`. Dropping the core does the same.
     pub fn shutdown(&self) {
         if let Ok(service) = self.service() {
