@@ -294,4 +294,128 @@ mod tests {
             "invalid_input"
         );
     }
+
+    /// Records what a wait called inside the listener answered.
+    struct WaitingListener {
+        core: Mutex<Option<std::sync::Weak<PushCore>>>,
+        answers: Mutex<Vec<String>>,
+    }
+
+    impl crate::registration::PushListener for WaitingListener {
+        fn on_state_changed(&self, _: RegistrationState) {
+            use std::future::Future;
+            let core = self.core.lock().unwrap().as_ref().and_then(|c| c.upgrade());
+            let Some(core) = core else { return };
+            // A blocking wait on the core's own thread, as a listener might
+            // do with runBlocking: it must answer on its first poll.
+            let mut wait = Box::pin(core.wait_until_settled(500));
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            let answer = match wait.as_mut().poll(&mut cx) {
+                std::task::Poll::Ready(Err(e)) => e.code().to_string(),
+                std::task::Poll::Ready(Ok(_)) => "settled".into(),
+                std::task::Poll::Pending => "pending".into(),
+            };
+            self.answers.lock().unwrap().push(answer);
+        }
+        fn on_error(&self, _: crate::registration::RegistrationError) {}
+    }
+
+    /// Case 5: a wait called on the core's own thread fails at once with a
+    /// typed error instead of deadlocking.
+    #[test]
+    fn a_wait_called_inside_a_listener_fails_at_once_with_invalid_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = Arc::new(PushCore::new(example(), dir.path().display().to_string()).unwrap());
+        let log = SimLog::default();
+        let platform = Arc::new(SimulatedPlatform::new(
+            DeviceInfo::android("vivo", "vivo"),
+            log.clone(),
+        ));
+        let backend = Arc::new(SimulatedBackend::new(log));
+        backend.set_session(Some("alice".into()));
+        let listener = Arc::new(WaitingListener {
+            core: Mutex::new(Some(Arc::downgrade(&core))),
+            answers: Mutex::new(Vec::new()),
+        });
+        core.start_registration(platform, backend, Some(listener.clone()))
+            .unwrap();
+        core.login("alice".into()).unwrap();
+        assert_eq!(settle(&core).phase, RegistrationPhase::Registered);
+        let answers = listener.answers.lock().unwrap().clone();
+        assert!(answers.len() >= 3, "{answers:?}");
+        assert!(answers.iter().all(|a| a == "invalid_state"), "{answers:?}");
+        *listener.core.lock().unwrap() = None;
+    }
+
+    /// Case 6: shutdown returns within a second while a clear hangs with a
+    /// 30 s deadline; the state says so; the clear is resumed at the next
+    /// start, with the same sequence.
+    #[test]
+    fn shutdown_returns_within_a_second_and_the_next_start_resumes_the_clear() {
+        use crate::registration::sim::{SimCall, SimEvent};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().display().to_string();
+        let mut config = example();
+        config.retry.platform_timeout_ms = 30_000;
+        let first_clear = {
+            let core = PushCore::new(config.clone(), path.clone()).unwrap();
+            let log = SimLog::default();
+            let platform = Arc::new(SimulatedPlatform::new(
+                DeviceInfo::android("vivo", "vivo"),
+                log.clone(),
+            ));
+            let backend = Arc::new(SimulatedBackend::new(log.clone()));
+            backend.set_session(Some("alice".into()));
+            core.start_registration(platform, backend.clone(), None)
+                .unwrap();
+            core.login("alice".into()).unwrap();
+            settle(&core);
+            backend.script_clear([SimCall::hang()]);
+            core.logout(crate::registration::LogoutReason::Proactive)
+                .unwrap();
+            let waiter = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap();
+            waiter.block_on(core.wait_until_processed(5_000)).unwrap();
+            std::thread::sleep(Duration::from_millis(50));
+            assert!(core.registration_state().clearing);
+            let started = std::time::Instant::now();
+            core.shutdown();
+            assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+            let state = core.registration_state();
+            assert_eq!(state.phase, RegistrationPhase::ShutDown);
+            assert!(!state.clearing);
+            let err = waiter.block_on(core.wait_until_settled(100)).unwrap_err();
+            assert_eq!(err.code(), "invalid_state");
+            log.events()
+                .into_iter()
+                .find_map(|e| match e {
+                    SimEvent::ClearRequested(c) => Some(c),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        let core = PushCore::new(config, path).unwrap();
+        let log = SimLog::default();
+        let platform = Arc::new(SimulatedPlatform::new(
+            DeviceInfo::android("vivo", "vivo"),
+            log.clone(),
+        ));
+        let backend = Arc::new(SimulatedBackend::new(log.clone()));
+        core.start_registration(platform, backend, None).unwrap();
+        let waiter = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let state = waiter.block_on(core.wait_until_idle(5_000)).unwrap();
+        assert_eq!(state.pending_clears, 0);
+        let resumed: Vec<_> = log
+            .events()
+            .into_iter()
+            .filter_map(|e| match e {
+                SimEvent::ClearRequested(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(resumed, [first_clear]);
+    }
 }
