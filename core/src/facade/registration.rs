@@ -381,7 +381,11 @@ mod tests {
             assert!(core.registration_state().clearing);
             let started = std::time::Instant::now();
             core.shutdown();
-            assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "{:?}",
+                started.elapsed()
+            );
             let state = core.registration_state();
             assert_eq!(state.phase, RegistrationPhase::ShutDown);
             assert!(!state.clearing);

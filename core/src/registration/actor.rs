@@ -34,9 +34,16 @@ const LOG: &str = "pushcore::registration";
 /// What the app tells the actor.
 #[derive(Debug)]
 pub enum Command {
-    Login { user_id: String },
-    Logout { reason: LogoutReason },
-    NewToken { channel: PushChannel, token: String },
+    Login {
+        user_id: String,
+    },
+    Logout {
+        reason: LogoutReason,
+    },
+    NewToken {
+        channel: PushChannel,
+        token: String,
+    },
     AppForeground,
     NetworkAvailable,
     /// Answered when reached: every command sent before it has been
@@ -351,12 +358,11 @@ impl Actor {
             .user
             .clone()
             .or_else(|| self.session.reported.as_ref().map(|r| r.user_id.clone()));
-        let channel = self
+        let channel = self.session.selection.as_ref().map(|s| s.channel).or(self
             .session
-            .selection
+            .reported
             .as_ref()
-            .map(|s| s.channel)
-            .or(self.session.reported.as_ref().map(|r| r.channel));
+            .map(|r| r.channel));
         log::info!(target: LOG, "logout ({reason:?})");
         self.session.generation += 1;
         self.end_session();
@@ -493,7 +499,8 @@ impl Actor {
         };
         self.session.phase = RegistrationPhase::RequestingToken;
         let op = self.next_op();
-        self.platform_lane.push(PlatformJob::Request { op, selection });
+        self.platform_lane
+            .push(PlatformJob::Request { op, selection });
     }
 
     /// A token is known: report it unless exactly this was reported already.

@@ -120,7 +120,8 @@ impl Clears {
             .filter(|e| e.clear.user_id == user_id && e.status != Status::Running)
             .map(|e| e.clear.sequence)
             .collect();
-        self.entries.retain(|e| !dropped.contains(&e.clear.sequence));
+        self.entries
+            .retain(|e| !dropped.contains(&e.clear.sequence));
         let mut changed = Vec::new();
         for entry in &mut self.entries {
             if !entry.clear.login_since {

@@ -35,10 +35,16 @@ pub(super) enum ReporterJob {
 }
 
 pub(super) enum PlatformJob {
-    Request { op: Op, selection: Selection },
+    Request {
+        op: Op,
+        selection: Selection,
+    },
     /// `logins` is the actor's login count when it was queued: any login
     /// since then cancels it before it starts.
-    Unregister { channel: PushChannel, logins: u64 },
+    Unregister {
+        channel: PushChannel,
+        logins: u64,
+    },
 }
 
 /// What a finished call reports back to the actor.

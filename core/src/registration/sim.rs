@@ -71,7 +71,10 @@ pub enum SimEvent {
     ReportRejected(TokenReport),
     /// A report or clear with a sequence not above the last one applied for
     /// its user: dropped by a backend that checks the sequence.
-    StaleDropped { user_id: String, sequence: u64 },
+    StaleDropped {
+        user_id: String,
+        sequence: u64,
+    },
     ClearRequested(TokenClear),
     Cleared {
         user_id: String,
@@ -486,9 +489,7 @@ impl TokenReporter for SimulatedBackend {
                         cleared.unwrap_or_default()
                     )));
                 }
-                server
-                    .tokens
-                    .insert(report.user_id.clone(), report.clone());
+                server.tokens.insert(report.user_id.clone(), report.clone());
                 log.push(SimEvent::Reported(report));
             }
             Ok(())

@@ -243,7 +243,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = open(dir.path());
         let first = store.next_sequence().unwrap();
-        assert!(first >= sequence_seed() - 60_000_000, "seeded from the clock");
+        assert!(
+            first >= sequence_seed() - 60_000_000,
+            "seeded from the clock"
+        );
         assert_eq!(store.next_sequence().unwrap(), first + 1);
         drop(store);
         let mut store = open(dir.path());

@@ -108,6 +108,7 @@ pub struct RegistrationState {
     /// Clears of ended sessions the backend has not confirmed yet, kept in
     /// the store and retried with backoff (also after a restart).
     #[serde(default)]
+    #[uniffi(default = 0)]
     pub pending_clears: u32,
 }
 

@@ -46,7 +46,12 @@ async fn case_1_a_report_still_running_at_logout_lands_before_the_clear_never_af
     assert_eq!(state.phase, P::LoggedOut);
     assert_eq!(
         backend_story(&h),
-        ["start alice", "reported alice", "clear alice", "cleared alice"]
+        [
+            "start alice",
+            "reported alice",
+            "clear alice",
+            "cleared alice"
+        ]
     );
     assert_eq!(h.backend.token_of("alice"), None, "token left after logout");
     assert_eq!(h.report_starts(), 1, "never redone");
@@ -112,7 +117,20 @@ async fn a_report_outliving_its_deadline_is_stopped_only_by_a_backend_checking_t
         h.settle().await;
         sleep(Duration::from_secs(60)).await;
         let story = backend_story(&h);
-        assert_eq!(&story[..4], ["start alice", "clear alice", "cleared alice", if checks { "dropped alice" } else { "reported alice" }], "{checks}");
+        assert_eq!(
+            &story[..4],
+            [
+                "start alice",
+                "clear alice",
+                "cleared alice",
+                if checks {
+                    "dropped alice"
+                } else {
+                    "reported alice"
+                }
+            ],
+            "{checks}"
+        );
         assert_eq!(h.backend.token_of("alice").is_some(), !checks);
         assert_eq!(h.log.violations().len(), usize::from(!checks));
     }
@@ -130,7 +148,10 @@ async fn case_2_a_failed_clear_of_an_ended_session_leaves_the_next_users_channel
     h.logout(Proactive).await;
     h.login("bob").await; // without waiting for the clear
     let state = h.settle().await;
-    assert_eq!((state.phase, state.user_id.as_deref()), (P::Registered, Some("bob")));
+    assert_eq!(
+        (state.phase, state.user_id.as_deref()),
+        (P::Registered, Some("bob"))
+    );
     h.idle().await;
     assert_eq!(h.count(|e| matches!(e, SimEvent::UnregisterStarted(_))), 0);
     let bob = h.backend.current().expect("bob registered");
@@ -145,8 +166,13 @@ async fn case_2_a_failed_clear_of_an_ended_session_leaves_the_next_users_channel
         })
         .collect();
     assert_eq!(clears.len(), 2, "retried once");
-    assert!(clears.iter().all(|c| c.user_id == "alice" && c.sequence == clears[0].sequence));
-    assert!(clears[0].sequence < bob.sequence, "bob's report is newer than alice's clear");
+    assert!(clears
+        .iter()
+        .all(|c| c.user_id == "alice" && c.sequence == clears[0].sequence));
+    assert!(
+        clears[0].sequence < bob.sequence,
+        "bob's report is newer than alice's clear"
+    );
     assert_eq!(h.backend.token_of("alice"), None);
     assert!(store.clears().is_empty());
     assert!(h.log.violations().is_empty(), "{:?}", h.log.violations());
@@ -171,11 +197,21 @@ async fn a_failed_clear_with_nobody_logged_in_unregisters_and_is_retried() {
     h.im_logout();
     let state = h.idle().await;
     assert_eq!(state.pending_clears, 0);
-    assert_eq!(h.count(|e| matches!(e, SimEvent::Unregistered(PushChannel::Xiaomi))), 1);
+    assert_eq!(
+        h.count(|e| matches!(e, SimEvent::Unregistered(PushChannel::Xiaomi))),
+        1
+    );
     assert!(h.platform.is_revoked(&token));
     assert_eq!(h.clear_requests(), 3);
     assert_eq!(h.backend.token_of("alice"), None);
-    let codes: Vec<_> = h.listener.errors.lock().unwrap().iter().map(|e| e.code.clone()).collect();
+    let codes: Vec<_> = h
+        .listener
+        .errors
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| e.code.clone())
+        .collect();
     assert_eq!(codes, ["timeout", "platform"]);
     assert!(store.clears().is_empty());
 }
@@ -209,12 +245,16 @@ async fn case_3_commands_apply_in_call_order_and_the_session_never_decreases() {
     for i in 0..50 {
         let user = ["alice", "bob"][i % 2];
         h.backend.set_session(Some(user.into()));
-        h.command(Command::Login { user_id: user.into() });
+        h.command(Command::Login {
+            user_id: user.into(),
+        });
         if i % 3 == 0 {
             h.command(Command::Logout { reason: Proactive });
         }
     }
-    let last = h.command(Command::Logout { reason: KickedOffline });
+    let last = h.command(Command::Logout {
+        reason: KickedOffline,
+    });
     h.backend.set_session(None);
     let state = h.idle().await;
     assert_eq!(state.session, last);
@@ -236,7 +276,14 @@ async fn case_4_a_clear_names_its_user_and_never_touches_the_next_one() {
     h.settle().await;
     assert_eq!(
         backend_story(&h),
-        ["start alice", "reported alice", "clear alice", "cleared alice", "start bob", "reported bob"]
+        [
+            "start alice",
+            "reported alice",
+            "clear alice",
+            "cleared alice",
+            "start bob",
+            "reported bob"
+        ]
     );
     assert_eq!(h.backend.token_of("alice"), None);
     assert_eq!(h.backend.current().unwrap().user_id, "bob");
@@ -273,6 +320,9 @@ async fn an_unconfirmed_clear_survives_a_restart_and_goes_first() {
     h.settle().await;
     h.idle().await;
     let story = backend_story(&h);
-    assert_eq!(&story[story.len() - 4..], ["clear alice", "cleared alice", "start bob", "reported bob"]);
+    assert_eq!(
+        &story[story.len() - 4..],
+        ["clear alice", "cleared alice", "start bob", "reported bob"]
+    );
     assert!(store.clears().is_empty());
 }

@@ -72,7 +72,11 @@ async fn random_run(seed: u64) {
                 if let Some(user) = user {
                     t.logouts.push((h.tx.last(), user));
                 }
-                assert_eq!(store.snapshot(), None, "seed {seed}: record kept after logout");
+                assert_eq!(
+                    store.snapshot(),
+                    None,
+                    "seed {seed}: record kept after logout"
+                );
                 assert_eq!(h.state().phase, P::LoggedOut);
             }
             5 => {
@@ -119,11 +123,19 @@ async fn random_run(seed: u64) {
     check(&h, &store, seed, &mut t);
     let trace = &t.trace;
     if let Some(user) = &state.user_id {
-        assert_eq!(state.phase, P::Registered, "seed {seed} {trace:?}: {state:?}");
+        assert_eq!(
+            state.phase,
+            P::Registered,
+            "seed {seed} {trace:?}: {state:?}"
+        );
         let channel = state.channel.unwrap();
         let live = h.backend.current().expect("backend has a token");
         assert_eq!(&live.user_id, user, "seed {seed}");
-        assert_eq!(live.token, h.platform.current_token(channel), "seed {seed} {trace:?}");
+        assert_eq!(
+            live.token,
+            h.platform.current_token(channel),
+            "seed {seed} {trace:?}"
+        );
     } else {
         assert_eq!(state.phase, P::LoggedOut);
     }
@@ -135,7 +147,10 @@ async fn random_run(seed: u64) {
 fn check(h: &Harness, store: &MemoryStore, seed: u64, t: &mut Tracker) {
     let trace = &t.trace;
     let violations = h.log.violations();
-    assert!(violations.is_empty(), "seed {seed} {trace:?}: {violations:?}");
+    assert!(
+        violations.is_empty(),
+        "seed {seed} {trace:?}: {violations:?}"
+    );
     let state = h.state();
     let progress = h.progress();
 
@@ -158,7 +173,11 @@ fn check(h: &Harness, store: &MemoryStore, seed: u64, t: &mut Tracker) {
                 eprintln!("{i} {e:?}");
             }
         }
-        assert!(!late, "seed {seed} {trace:?}: report applied for an ended session {user} since {since} {:?}", t.logouts);
+        assert!(
+            !late,
+            "seed {seed} {trace:?}: report applied for an ended session {user} since {since} {:?}",
+            t.logouts
+        );
     }
 
     // No unregister while a session the app started is logged in.
@@ -168,7 +187,10 @@ fn check(h: &Harness, store: &MemoryStore, seed: u64, t: &mut Tracker) {
             SimEvent::AppLogin(_) => logged_in = true,
             SimEvent::AppLogout => logged_in = false,
             SimEvent::UnregisterStarted(_) => {
-                assert!(!logged_in, "seed {seed} {trace:?}: unregister while logged in")
+                assert!(
+                    !logged_in,
+                    "seed {seed} {trace:?}: unregister while logged in"
+                )
             }
             _ => {}
         }
@@ -177,7 +199,10 @@ fn check(h: &Harness, store: &MemoryStore, seed: u64, t: &mut Tracker) {
     if state.phase == P::Registered {
         let record = store.snapshot().expect("registered implies a record");
         assert_eq!(Some(&record.user_id), state.user_id.as_ref(), "seed {seed}");
-        let live = h.backend.current().expect("registered implies a live token");
+        let live = h
+            .backend
+            .current()
+            .expect("registered implies a live token");
         assert_eq!(live.token, record.token, "seed {seed} {trace:?}");
         assert_eq!(live.user_id, record.user_id, "seed {seed}");
         assert!(

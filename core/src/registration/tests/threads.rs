@@ -38,7 +38,9 @@ fn eight_threads_for_two_seconds_then_a_final_logout_settle_in_order() {
             std::thread::spawn(move || {
                 let mut n = i;
                 while Instant::now() < until {
-                    n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    n = n
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     let user = USERS[(n >> 33) as usize % 3];
                     match (n >> 40) % 4 {
                         0 | 1 => {
@@ -49,7 +51,10 @@ fn eight_threads_for_two_seconds_then_a_final_logout_settle_in_order() {
                             .logout([Proactive, KickedOffline][(n >> 50) as usize % 2])
                             .unwrap(),
                         _ => service
-                            .new_token(PushChannel::Xiaomi, platform.rotate_token(PushChannel::Xiaomi))
+                            .new_token(
+                                PushChannel::Xiaomi,
+                                platform.rotate_token(PushChannel::Xiaomi),
+                            )
                             .unwrap(),
                     }
                     std::thread::sleep(Duration::from_micros(200));
@@ -62,7 +67,9 @@ fn eight_threads_for_two_seconds_then_a_final_logout_settle_in_order() {
     }
     service.logout(Proactive).unwrap();
     let started = Instant::now();
-    let waiter = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let waiter = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let state = waiter
         .block_on(service.wait_until_settled(Duration::from_secs(5)))
         .expect("settles within 5 s");
