@@ -189,14 +189,20 @@ mod tests {
 
     use crate::config::example_config as example;
 
-    fn start(core: &PushCore) -> Arc<SimulatedBackend> {
+    /// A vivo phone and a backend with alice's IM session live.
+    fn fakes() -> (SimLog, Arc<SimulatedPlatform>, Arc<SimulatedBackend>) {
         let log = SimLog::default();
         let platform = Arc::new(SimulatedPlatform::new(
             DeviceInfo::android("vivo", "vivo"),
             log.clone(),
         ));
-        let backend = Arc::new(SimulatedBackend::new(log));
+        let backend = Arc::new(SimulatedBackend::new(log.clone()));
         backend.set_session(Some("alice".into()));
+        (log, platform, backend)
+    }
+
+    fn start(core: &PushCore) -> Arc<SimulatedBackend> {
+        let (_, platform, backend) = fakes();
         core.start_registration(platform, backend.clone(), None)
             .unwrap();
         backend
@@ -326,13 +332,7 @@ mod tests {
     fn a_wait_called_inside_a_listener_fails_at_once_with_invalid_state() {
         let dir = tempfile::tempdir().unwrap();
         let core = Arc::new(PushCore::new(example(), dir.path().display().to_string()).unwrap());
-        let log = SimLog::default();
-        let platform = Arc::new(SimulatedPlatform::new(
-            DeviceInfo::android("vivo", "vivo"),
-            log.clone(),
-        ));
-        let backend = Arc::new(SimulatedBackend::new(log));
-        backend.set_session(Some("alice".into()));
+        let (_, platform, backend) = fakes();
         let listener = Arc::new(WaitingListener {
             core: Mutex::new(Some(Arc::downgrade(&core))),
             answers: Mutex::new(Vec::new()),
@@ -352,20 +352,14 @@ mod tests {
     /// start, with the same sequence.
     #[test]
     fn shutdown_returns_within_a_second_and_the_next_start_resumes_the_clear() {
-        use crate::registration::sim::{SimCall, SimEvent};
+        use crate::registration::sim::SimCall;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().display().to_string();
         let mut config = example();
         config.retry.platform_timeout_ms = 30_000;
         let first_clear = {
             let core = PushCore::new(config.clone(), path.clone()).unwrap();
-            let log = SimLog::default();
-            let platform = Arc::new(SimulatedPlatform::new(
-                DeviceInfo::android("vivo", "vivo"),
-                log.clone(),
-            ));
-            let backend = Arc::new(SimulatedBackend::new(log.clone()));
-            backend.set_session(Some("alice".into()));
+            let (log, platform, backend) = fakes();
             core.start_registration(platform, backend.clone(), None)
                 .unwrap();
             core.login("alice".into()).unwrap();
@@ -391,35 +385,16 @@ mod tests {
             assert!(!state.clearing);
             let err = waiter.block_on(core.wait_until_settled(100)).unwrap_err();
             assert_eq!(err.code(), "invalid_state");
-            log.events()
-                .into_iter()
-                .find_map(|e| match e {
-                    SimEvent::ClearRequested(c) => Some(c),
-                    _ => None,
-                })
-                .unwrap()
+            log.clears_requested()[0].clone()
         };
         let core = PushCore::new(config, path).unwrap();
-        let log = SimLog::default();
-        let platform = Arc::new(SimulatedPlatform::new(
-            DeviceInfo::android("vivo", "vivo"),
-            log.clone(),
-        ));
-        let backend = Arc::new(SimulatedBackend::new(log.clone()));
+        let (log, platform, backend) = fakes();
         core.start_registration(platform, backend, None).unwrap();
         let waiter = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
         let state = waiter.block_on(core.wait_until_idle(5_000)).unwrap();
         assert_eq!(state.pending_clears, 0);
-        let resumed: Vec<_> = log
-            .events()
-            .into_iter()
-            .filter_map(|e| match e {
-                SimEvent::ClearRequested(c) => Some(c),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(resumed, [first_clear]);
+        assert_eq!(log.clears_requested(), [first_clear]);
     }
 }

@@ -131,6 +131,17 @@ impl SimLog {
             })
             .collect()
     }
+    /// Every clear the core asked for, in order.
+    pub fn clears_requested(&self) -> Vec<TokenClear> {
+        lock(&self.0)
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                SimEvent::ClearRequested(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect()
+    }
     fn im_user(&self) -> Option<String> {
         lock(&self.0).im_user.clone()
     }

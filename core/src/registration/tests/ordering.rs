@@ -3,7 +3,6 @@
 //! core drops its future, and the backend applies it when that work ends.
 
 use super::*;
-use crate::registration::traits::TokenClear;
 
 /// The log reduced to what happened at the backend, in order.
 fn backend_story(h: &Harness) -> Vec<String> {
@@ -156,15 +155,7 @@ async fn case_2_a_failed_clear_of_an_ended_session_leaves_the_next_users_channel
     assert_eq!(h.count(|e| matches!(e, SimEvent::UnregisterStarted(_))), 0);
     let bob = h.backend.current().expect("bob registered");
     assert!(!h.platform.is_revoked(&bob.token));
-    let clears: Vec<TokenClear> = h
-        .log
-        .events()
-        .into_iter()
-        .filter_map(|e| match e {
-            SimEvent::ClearRequested(c) => Some(c),
-            _ => None,
-        })
-        .collect();
+    let clears = h.log.clears_requested();
     assert_eq!(clears.len(), 2, "retried once");
     assert!(clears
         .iter()
