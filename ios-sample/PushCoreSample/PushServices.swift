@@ -88,7 +88,7 @@ final class PushServices {
         guard let core else { return }
         do {
             try core.logout(reason: .proactive)
-            _ = try await core.waitUntilSettled(timeoutMs: 10_000)
+            _ = try await core.waitUntilSettled(timeout: 10.0)
         } catch {
             log.warning("push clear did not finish: \(String(describing: error))")
         }

@@ -51,6 +51,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "registration: the token last reported",
         sql: crate::registration::sqlite_store::SCHEMA,
     },
+    Migration {
+        name: "registration: sequence and pending clears",
+        sql: include_str!("migrations/0003_registration_sequence.sql"),
+    },
 ];
 
 /// The schema version this build writes.
