@@ -5,7 +5,7 @@
 use super::intent_uri::{self, IntentExtra};
 use super::{id_string, no_push_payload, text, Delivery, FCM_RELAYED_MESSAGE_ID};
 use crate::channel::PushChannel;
-use crate::entity::object_or_json_text;
+use crate::entity::{object_or_json_text, CONVERSATION_ID_KEY};
 use crate::error::{invalid_input, PushError};
 use crate::payload::TapChannel;
 use serde_json::{Map, Value};
@@ -24,7 +24,9 @@ pub(super) fn read(
     {
         return fcm(extras);
     }
-    if extras.contains_key("entity") {
+    let split_conversation_id =
+        extras.contains_key(CONVERSATION_ID_KEY) && !extras.contains_key("ext");
+    if extras.contains_key("entity") || split_conversation_id {
         return oppo(extras);
     }
     if let Some(custom) = extras.remove("selfDefineContentString") {
@@ -160,10 +162,11 @@ fn fcm(mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
     })
 }
 
-/// OPPO turns each top-level key of ext into its own extra.
+/// OPPO turns each top-level key of ext into its own extra, so Flutter
+/// UIKit's `{"conversationID":..}` arrives as a `conversationID` extra.
 fn oppo(mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
     let mut ext = Map::new();
-    for key in ["entity", "timPushFeatures"] {
+    for key in ["entity", "timPushFeatures", CONVERSATION_ID_KEY] {
         if let Some(v) = extras.remove(key) {
             ext.insert(key.to_string(), v);
         }

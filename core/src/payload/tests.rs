@@ -195,6 +195,14 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             expect(T::Oppo, Group, "g-oppo", Chat),
         ),
         (
+            "oppo, flutter's conversationID as its own extra",
+            json!({"platform":"android","extras":{"conversationID":"group_@TGS#fl","from":"flutter"}}),
+            Expect {
+                extra: Some(("from", "flutter")),
+                ..expect(T::Oppo, Group, "@TGS#fl", Chat)
+            },
+        ),
+        (
             "oppo with an app key",
             json!({"platform":"android","extras":{"entity":call("gina").to_string(),"orderId":"o-77"}}),
             Expect {
