@@ -151,6 +151,7 @@ fn play(out: &mut Out, dir: &Path) -> Step {
     let message = inbox.build(out)?;
     inbox.deliver_twice(out, &message)?;
     inbox.tap(out, &message)?;
+    inbox.tap_group_call(out)?;
 
     session.log_out_and_ignore_late_token(out)?;
     core.shutdown();

@@ -51,7 +51,7 @@ class NotificationGate(
         return OwnNotification(
             dedupKey = outcome.dedupKey,
             requestCode = RequestCodes.of(outcome.dedupKey),
-            title = notification.title ?: notification.nickname ?: notification.sender,
+            title = notification.title ?: notification.nickname ?: notification.sender ?: "",
             body = notification.body ?: notification.content ?: "",
             screen = ClickHandler.screenFor(outcome.route, notification),
             tapExtras = data,
