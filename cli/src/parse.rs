@@ -10,7 +10,7 @@ use pushcore::config::AllowedUrl;
 use pushcore::entity::CallInfo;
 use pushcore::payload::{self, NormalizedNotification, PayloadFinding};
 use pushcore::routing::{self, Route};
-use pushcore::{ChatType, PushConfig, PushError};
+use pushcore::{ChatType, PushChannel, PushConfig, PushError};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
@@ -169,7 +169,7 @@ fn write_output(
 ) -> io::Result<()> {
     let route = routing::route(n, allow_list);
     let view = Output {
-        channel: n.channel.as_str(),
+        channel: PushChannel::name_or_unknown(n.channel),
         chat_type: n.chat_type.map(ChatType::as_str),
         sender: n.sender.as_deref(),
         conversation_id: n.conversation_id.as_deref(),

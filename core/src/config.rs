@@ -378,17 +378,10 @@ pub(crate) fn example_config() -> PushConfig {
 
 /// Parses a JSON configuration (the same format as the example file) and
 /// validates it.
-#[uniffi::export]
 pub fn push_config_from_json(json: String) -> Result<PushConfig, PushError> {
     let config = PushConfig::from_json(&json)?;
     config.validate()?;
     Ok(config)
-}
-
-/// Every problem in a configuration, with field paths; empty when valid.
-#[uniffi::export]
-pub fn validate_push_config(config: PushConfig) -> Vec<String> {
-    config.problems()
 }
 
 #[cfg(test)]

@@ -46,7 +46,6 @@ pub enum Route {
     /// group call; `call_id`, `media` and `invited` come from the call's
     /// signalling (unknown or empty when it was malformed).
     Call {
-        #[serde(serialize_with = "chat_type_name")]
         chat_type: ChatType,
         sender: String,
         group_id: Option<String>,
@@ -58,11 +57,6 @@ pub enum Route {
     Url {
         url: String,
     },
-}
-
-/// The route's JSON names the chat type (`c2c`), unlike the wire's number.
-fn chat_type_name<S: serde::Serializer>(chat_type: &ChatType, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(chat_type.as_str())
 }
 
 /// Chooses the destination for a tap. A tap that names no conversation
@@ -136,20 +130,10 @@ pub fn is_allowed_url(url: &str, allow_list: &[AllowedUrl]) -> bool {
         .any(|a| a.scheme.eq_ignore_ascii_case(&scheme) && a.host.eq_ignore_ascii_case(host))
 }
 
-/// Chooses the destination for a tap against an explicit allow-list (the
-/// `PushCore.route` method uses the configured one).
-#[uniffi::export]
-pub fn route_notification(
-    notification: NormalizedNotification,
-    url_allow_list: Vec<AllowedUrl>,
-) -> Route {
-    route(&notification, &url_allow_list)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::TapChannel;
+    use crate::channel::PushChannel;
     use std::collections::HashMap;
 
     fn tap(
@@ -158,7 +142,7 @@ mod tests {
         url: Option<&str>,
     ) -> NormalizedNotification {
         NormalizedNotification {
-            channel: TapChannel::Fcm,
+            channel: Some(PushChannel::Fcm),
             chat_type: Some(chat_type),
             sender: Some("s1".into()),
             conversation_id: Some(format!("{}_s1", chat_type.as_str())),

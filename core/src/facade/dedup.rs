@@ -63,7 +63,7 @@ impl From<&NormalizedNotification> for DedupFields {
         DedupFields {
             im_message_id: n.message_id.clone(),
             vendor_message_id: n.vendor_message_id.clone(),
-            channel: n.channel.push_channel(),
+            channel: n.channel,
             sender: n.sender.clone().unwrap_or_default(),
             chat_type: n.chat_type.map_or(0, ChatType::code),
             conversation: n.conversation_id.clone(),

@@ -9,6 +9,7 @@
 mod dedup;
 mod diagnostics;
 pub mod fast;
+pub mod functions;
 mod parse;
 mod received;
 mod registration;

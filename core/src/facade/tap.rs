@@ -7,6 +7,7 @@
 //! minimum number of crossings and gives apps one obvious thing to call.
 
 use super::PushCore;
+use crate::channel::PushChannel;
 use crate::error::PushError;
 use crate::payload::{self, ClickInput, NormalizedNotification};
 use crate::routing::{self, Route};
@@ -43,7 +44,7 @@ impl PushCore {
     pub(super) fn handle_parsed_tap(&self, notification: NormalizedNotification) -> TapOutcome {
         let route = routing::route(&notification, &self.config.routing.url_allow_list);
         let key = notification_key(&notification);
-        let source = notification.channel.as_str();
+        let source = PushChannel::name_or_unknown(notification.channel);
         let dedup = match self.dedup.check_and_mark(&key, DedupKind::Clicked, source) {
             Ok(outcome) => Some(outcome),
             Err(e) => {

@@ -9,7 +9,7 @@
 //! (`message.call`) has action 2 and the call's signalling as its content,
 //! the shape `entity::call` reads.
 
-use super::options::{OutboundCall, OutboundChatType, OutboundMessage};
+use super::options::{OutboundCall, OutboundMessage};
 use crate::entity::KNOWN_ENTITY_VERSION;
 use crate::entity::{signalling_json, ChatType, ImEntity, ImExt, NotificationAction};
 use crate::error::invalid_input;
@@ -31,10 +31,7 @@ pub fn build_ext(message: &OutboundMessage) -> Result<String, PushError> {
     let ext = ImExt {
         entity: ImEntity {
             version: KNOWN_ENTITY_VERSION,
-            chat_type: match message.chat_type {
-                OutboundChatType::C2c => ChatType::C2c,
-                OutboundChatType::Group => ChatType::Group,
-            },
+            chat_type: message.chat_type,
             action,
             sender: message.sender.clone(),
             nickname: Some(message.nickname.clone().unwrap_or_default()),
@@ -56,10 +53,10 @@ pub fn build_ext(message: &OutboundMessage) -> Result<String, PushError> {
 fn call_signalling(message: &OutboundMessage, call: &OutboundCall) -> Result<String, PushError> {
     let group = call.group_id.as_deref().filter(|g| !g.is_empty());
     match (message.chat_type, group) {
-        (OutboundChatType::Group, None) => Err(invalid_input(
+        (ChatType::Group, None) => Err(invalid_input(
             "a group call needs call.group_id: the receiver opens that group",
         )),
-        (OutboundChatType::C2c, Some(_)) => Err(invalid_input(
+        (ChatType::C2c, Some(_)) => Err(invalid_input(
             "a one-to-one call has no call.group_id; use chat_type group",
         )),
         _ => Ok(signalling_json(
@@ -98,7 +95,7 @@ mod tests {
         OutboundMessage {
             message_type: OutboundMessageType::Text,
             message_id: Some("144115212345678901-1732600000-12345".into()),
-            chat_type: OutboundChatType::Group,
+            chat_type: ChatType::Group,
             sender: "@TGS#group".into(),
             nickname: Some("Alice".into()),
             face_url: None,

@@ -545,7 +545,7 @@ mod tests {
     #[test]
     fn parse_answers_as_the_exported_function_for_every_channel() {
         for channel in &PushChannel::ALL {
-            let expected = payload::parse_click_input(tap(*channel)).unwrap();
+            let expected = payload::parse_click(tap(*channel)).unwrap();
             let (status, call) = parse_through_fast(tap(*channel), 16 * 1024);
             assert_eq!(status, STATUS_OK, "{channel:?}");
             assert!(!call.overflowed());
@@ -558,7 +558,7 @@ mod tests {
         let input = ClickInput::Ios {
             user_info_json: "not json".into(),
         };
-        let expected = payload::parse_click_input(input.clone()).unwrap_err();
+        let expected = payload::parse_click(input.clone()).unwrap_err();
         // Room for the arguments only: the error's text does not fit.
         let args = serialize(input.clone()).len();
         let (status, call) = parse_through_fast(input, args + HEADER_LEN);
