@@ -17,7 +17,9 @@ pub fn robolectric_tests(root: &Path, libdir: &Path) -> Result<(), String> {
     // rather than fail inside an Ant task.
     let unzip = Command::new("unzip").arg("-v").output();
     if !unzip.is_ok_and(|out| out.status.success()) {
-        return Err("`unzip` is not installed (android-sample/robolectric extracts AARs with it)".into());
+        return Err(
+            "`unzip` is not installed (android-sample/robolectric extracts AARs with it)".into(),
+        );
     }
     run(Command::new(mvn())
         .current_dir(root.join("android-sample/robolectric"))
