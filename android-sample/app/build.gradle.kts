@@ -72,14 +72,14 @@ dependencies {
 
     implementation("androidx.core:core-ktx:1.16.0")
     implementation("androidx.activity:activity-ktx:1.10.1")
-    implementation("androidx.lifecycle:lifecycle-process:2.9.1")
-    implementation("androidx.lifecycle:lifecycle-runtime-ktx:2.9.1")
+    implementation("androidx.lifecycle:lifecycle-process:2.9.2")
+    implementation("androidx.lifecycle:lifecycle-runtime-ktx:2.9.2")
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-play-services:1.10.2")
 
     // One line per vendor push SDK (push-facts.md section 2). Versions as of
     // writing; follow the vendor's and the IM vendor's current docs.
     // FCM: google-services.json in app/.
-    implementation("com.google.firebase:firebase-messaging:24.1.1")
+    implementation("com.google.firebase:firebase-messaging:24.0.1")
     // Huawei HMS Push: agconnect-services.json in app/.
     implementation("com.huawei.hms:push:6.12.0.300")
     // Honor Push: app id in the HONOR_APPID manifest placeholder.

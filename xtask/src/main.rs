@@ -9,6 +9,7 @@
 //! Plain std only: the tasks are sequences of commands, and a dependency
 //! here would slow every first build of the workspace.
 
+mod android;
 #[cfg(test)]
 mod shell_lint;
 mod swift6_async;
@@ -24,7 +25,8 @@ tasks:
     bindings    build the core and generate the Kotlin and Swift bindings
     test        run every check: build, bindings, cargo test, clippy, fmt,
                 the Kotlin tests on the JVM, the Android sample's click
-                handling on the JVM, the CLI smoke tests and a few seconds
+                handling on the JVM and its activities, notifications and
+                platform glue under Robolectric, the CLI smoke tests and a few seconds
                 of every fuzz target
 ";
 
@@ -250,6 +252,11 @@ fn run_all_tests(root: &Path) -> ExitCode {
             "Android sample click handling (Maven)",
             false,
             Box::new(maven("android-sample/click-handling")),
+        ),
+        (
+            "Android sample on Robolectric (Maven)",
+            false,
+            Box::new(|| android::robolectric_tests(root, &libdir)),
         ),
         (
             "fuzz smoke run (every cargo-fuzz target)",

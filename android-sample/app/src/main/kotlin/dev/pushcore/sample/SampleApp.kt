@@ -27,7 +27,7 @@ import kotlinx.coroutines.Dispatchers
  * SDKs (platform), the IM SDK (reporter) and the UI (listener). Everything
  * else in the sample reaches these through [SampleApp.from].
  */
-class SampleApp : Application() {
+open class SampleApp : Application() {
     lateinit var core: PushCore
         private set
     lateinit var im: ImSdk
@@ -49,7 +49,7 @@ class SampleApp : Application() {
         installPushCoreLogger(LogLevel.INFO) { Log.println(priorityOf(it.level), "PushCore", it.message) }
 
         // The config carries business ids and vendor keys (push-facts.md section 2).
-        val config = pushConfigFromJson(assets.open("pushcore-config.json").bufferedReader().use { it.readText() })
+        val config = pushConfigFromJson(configJson())
         core = PushCore(config, filesDir.resolve("pushcore").path)
 
         im = FakeImSdk()
@@ -69,6 +69,9 @@ class SampleApp : Application() {
         })
         session.resumeIfLoggedIn()
     }
+
+    /** The PushCore config; open so the Robolectric tests (which have no assets) can hand in theirs. */
+    protected open fun configJson(): String = assets.open("pushcore-config.json").bufferedReader().use { it.readText() }
 
     private fun priorityOf(level: LogLevel) = when (level) {
         LogLevel.ERROR -> Log.ERROR

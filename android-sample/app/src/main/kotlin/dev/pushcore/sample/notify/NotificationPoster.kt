@@ -25,12 +25,14 @@ import dev.pushcore.sample.tap.PushTapActivity
  */
 class NotificationPoster(private val context: Context, private val gate: NotificationGate) {
     fun post(data: Map<String, String>, source: String) {
-        val notification = gate.admit(data, source) ?: return
+        // Before the gate: a message the user could not see must not be
+        // remembered as shown, or it would never be posted later.
         if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU &&
             ContextCompat.checkSelfPermission(context, Manifest.permission.POST_NOTIFICATIONS) != PackageManager.PERMISSION_GRANTED
         ) {
             return
         }
+        val notification = gate.admit(data, source) ?: return
         ensureChannel()
         // The tap carries the same payload a vendor-shown notification would,
         // so both take the one path through PushTapActivity.

@@ -6,24 +6,20 @@ import dev.pushcore.PushChannel
 import dev.pushcore.PushException
 import dev.pushcore.PushPlatform
 import dev.pushcore.VendorCredentials
-import dev.pushcore.sample.push.vendor.FcmAdapter
-import dev.pushcore.sample.push.vendor.HonorAdapter
-import dev.pushcore.sample.push.vendor.HuaweiAdapter
-import dev.pushcore.sample.push.vendor.MeizuAdapter
-import dev.pushcore.sample.push.vendor.OppoAdapter
-import dev.pushcore.sample.push.vendor.VivoAdapter
-import dev.pushcore.sample.push.vendor.XiaomiAdapter
+import dev.pushcore.sample.push.vendor.VendorAdapters
 
 /**
  * The core's [PushPlatform] on Android: device facts for channel choice and
  * one adapter per vendor SDK for tokens. Which channel to use is the core's
- * decision; this class only executes it.
+ * decision; this class only executes it. The adapters come from
+ * [VendorAdapters], the one file that names the vendor SDKs.
  */
-class AndroidPushPlatform(context: Context) : PushPlatform {
+class AndroidPushPlatform(
+    context: Context,
+    adapterList: List<VendorAdapter> = VendorAdapters.all(),
+) : PushPlatform {
     private val context = context.applicationContext
-    private val adapters: Map<PushChannel, VendorAdapter> = listOf(
-        XiaomiAdapter(), HuaweiAdapter(), HonorAdapter(), OppoAdapter(), VivoAdapter(), MeizuAdapter(), FcmAdapter(),
-    ).associateBy { it.channel }
+    private val adapters: Map<PushChannel, VendorAdapter> = adapterList.associateBy { it.channel }
 
     /** The channel the core registered with, used as the tap parser's tie-breaker. */
     @Volatile var registeredChannel: PushChannel? = null

@@ -3,20 +3,18 @@ package dev.pushcore.sample.push
 import android.content.Context
 import android.os.Build
 import androidx.core.app.NotificationManagerCompat
-import com.google.android.gms.common.ConnectionResult as GmsResult
-import com.google.android.gms.common.GoogleApiAvailability
-import com.huawei.hms.api.ConnectionResult as HmsResult
-import com.huawei.hms.api.HuaweiApiAvailability
 import dev.pushcore.DeviceInfo
 import dev.pushcore.DeviceOs
+import dev.pushcore.PushChannel
 import dev.pushcore.VendorSupport
 
 /**
  * Reads the facts the core chooses a channel from (push-facts.md section 1).
  * The core only reads what it is given, so the rules stay testable anywhere;
- * this is the one place that touches Build, system properties and the SDKs'
- * availability checks. Read once per process, off the main thread: `getprop`
- * and the SDK checks take milliseconds each.
+ * this is the one place that touches Build and system properties; the SDKs'
+ * own availability checks are asked through their adapters. Read once per
+ * process, off the main thread: `getprop` and the SDK checks take
+ * milliseconds each.
  */
 class DeviceInfoReader(private val context: Context, private val adapters: List<VendorAdapter>) {
     fun read(): DeviceInfo = DeviceInfo(
@@ -27,18 +25,18 @@ class DeviceInfoReader(private val context: Context, private val adapters: List<
         sdkInt = Build.VERSION.SDK_INT.toUInt(),
         osVersion = Build.VERSION.RELEASE.orEmpty(),
         romProperties = ROM_PROPERTIES.associateWith(::systemProperty).filterValues { it.isNotBlank() },
-        playServicesAvailable = runCatching {
-            GoogleApiAvailability.getInstance().isGooglePlayServicesAvailable(context) == GmsResult.SUCCESS
-        }.getOrDefault(false),
-        hmsAvailable = runCatching {
-            HuaweiApiAvailability.getInstance().isHuaweiMobileServicesAvailable(context) == HmsResult.SUCCESS
-        }.getOrDefault(false),
+        playServicesAvailable = servicesAvailable(PushChannel.FCM),
+        hmsAvailable = servicesAvailable(PushChannel.HUAWEI),
         vendorSupport = adapters.mapNotNull { adapter ->
             runCatching { adapter.isSupported(context) }.getOrNull()?.let { VendorSupport(adapter.channel, it) }
         },
         notificationsEnabled = NotificationManagerCompat.from(context).areNotificationsEnabled(),
         apnsEnvironment = null,
     )
+
+    /** False when the app has no adapter for [channel] or its SDK's check fails. */
+    private fun servicesAvailable(channel: PushChannel): Boolean =
+        adapters.find { it.channel == channel }?.let { runCatching { it.servicesAvailable(context) }.getOrNull() } ?: false
 
     /**
      * `getprop` instead of reflecting on the hidden android.os.SystemProperties,

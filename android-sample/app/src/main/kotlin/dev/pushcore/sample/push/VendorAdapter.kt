@@ -19,6 +19,14 @@ interface VendorAdapter {
      */
     fun isSupported(context: Context): Boolean?
 
+    /**
+     * Whether the system services the SDK runs on (Google Play services for
+     * FCM, HMS Core for Huawei) are installed and usable: the
+     * `playServicesAvailable` / `hmsAvailable` device facts. False for SDKs
+     * that bring their own.
+     */
+    fun servicesAvailable(context: Context): Boolean = false
+
     /** Starts the SDK and returns its token; the core times the call out. */
     suspend fun requestToken(context: Context, credentials: VendorCredentials): String
 

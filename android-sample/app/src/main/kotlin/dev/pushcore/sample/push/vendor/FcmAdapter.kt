@@ -1,6 +1,8 @@
 package dev.pushcore.sample.push.vendor
 
 import android.content.Context
+import com.google.android.gms.common.ConnectionResult
+import com.google.android.gms.common.GoogleApiAvailability
 import com.google.firebase.messaging.FirebaseMessaging
 import com.google.firebase.messaging.FirebaseMessagingService
 import com.google.firebase.messaging.RemoteMessage
@@ -23,6 +25,9 @@ class FcmAdapter : VendorAdapter {
     override val channel = PushChannel.FCM
 
     override fun isSupported(context: Context): Boolean? = null
+
+    override fun servicesAvailable(context: Context): Boolean =
+        GoogleApiAvailability.getInstance().isGooglePlayServicesAvailable(context) == ConnectionResult.SUCCESS
 
     override suspend fun requestToken(context: Context, credentials: VendorCredentials): String =
         FirebaseMessaging.getInstance().token.await()

@@ -3,6 +3,8 @@ package dev.pushcore.sample.push.vendor
 import android.content.Context
 import android.os.Bundle
 import com.huawei.agconnect.AGConnectOptionsBuilder
+import com.huawei.hms.api.ConnectionResult
+import com.huawei.hms.api.HuaweiApiAvailability
 import com.huawei.hms.aaid.HmsInstanceId
 import com.huawei.hms.push.HmsMessageService
 import dev.pushcore.PushChannel
@@ -23,6 +25,9 @@ class HuaweiAdapter : VendorAdapter {
     override val channel = PushChannel.HUAWEI
 
     override fun isSupported(context: Context): Boolean? = null
+
+    override fun servicesAvailable(context: Context): Boolean =
+        HuaweiApiAvailability.getInstance().isHuaweiMobileServicesAvailable(context) == ConnectionResult.SUCCESS
 
     override suspend fun requestToken(context: Context, credentials: VendorCredentials): String {
         val token = TokenBridge.expect(channel)
