@@ -121,13 +121,13 @@ pub fn run(args: Vec<String>) -> ExitCode {
 fn run_one(mut reader: Box<dyn Read>, allow_list: &[AllowedUrl]) -> ExitCode {
     let mut bytes = Vec::new();
     // One byte past the limit is enough to know the input is too large.
-    let limit = payload::limits::MAX_INPUT_BYTES as u64 + 1;
+    let limit = pushcore::limits::MAX_INPUT_BYTES as u64 + 1;
     if let Err(e) = reader.by_ref().take(limit).read_to_end(&mut bytes) {
         args::print_error("io", &e.to_string());
         return ExitCode::from(1);
     }
     // Whitespace padding counts: the limit is on what the caller sent.
-    let parsed = payload::limits::check_size(bytes.len())
+    let parsed = pushcore::limits::check_size(bytes.len())
         .and_then(|()| payload::parse_click_json(bytes.trim_ascii()));
     match parsed {
         Ok(n) => {

@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod entity;
 pub mod error;
 mod facade;
+pub mod limits;
 pub mod logging;
 pub mod outbound;
 pub mod payload;

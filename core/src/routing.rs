@@ -11,26 +11,10 @@
 //! allow-list from `PushConfig.routing`, and schemes that launch components
 //! or read local data are refused even if listed.
 
-use crate::config::AllowedUrl;
-use crate::entity::{CallMedia, ChatType, NotificationAction};
+use crate::config::{AllowedUrl, NEVER_ALLOWED_SCHEMES};
+use crate::entity::{CallMedia, ChatType, NotificationAction, URL_KEY};
 use crate::payload::NormalizedNotification;
 use serde::Serialize;
-
-/// The app-defined key (in `ext` or the extras) that may carry a URL for
-/// notifications whose action is neither chat nor call.
-pub const URL_KEY: &str = "url";
-
-/// Schemes that can launch components or read local data: never allowed,
-/// whatever the allow-list says (push-facts.md section 10). Config
-/// validation rejects them too, so the app hears about it at start-up.
-pub(crate) const NEVER_ALLOWED_SCHEMES: &[&str] = &[
-    "intent",
-    "android-app",
-    "file",
-    "content",
-    "javascript",
-    "data",
-];
 
 /// An in-app destination. Nothing here can launch another app's component.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Enum)]

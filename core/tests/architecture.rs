@@ -96,3 +96,126 @@ fn the_export_check_sees_an_export_and_the_allowed_traits() {
         .count();
     assert!(traits >= 2, "the foreign trait files were not found");
 }
+
+/// The top-level module a file belongs to (`registration/actor.rs` ->
+/// `registration`, `routing.rs` -> `routing`), or `None` for the crate root.
+fn top_module(path: &str) -> Option<&str> {
+    let first = path.split('/').next()?;
+    let name = first.strip_suffix(".rs").unwrap_or(first);
+    (name != "lib").then_some(name)
+}
+
+/// The part of a file that ships: everything before its unit tests.
+fn shipped_part(text: &str) -> &str {
+    let end = text.find("#[cfg(test)]\nmod tests").unwrap_or(text.len());
+    &text[..end]
+}
+
+/// The top-level modules each top-level module names through `crate::`,
+/// leaving out test files and the crate root's re-exports.
+fn module_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut graph = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+    for (path, text) in sources() {
+        let Some(from) = top_module(&path) else {
+            continue;
+        };
+        if path.ends_with("/tests.rs") || path.contains("/tests/") {
+            continue;
+        }
+        let edges = graph.entry(from.to_string()).or_default();
+        for line in shipped_part(&text).lines() {
+            let line = line.trim_start();
+            if line.starts_with("//") {
+                continue;
+            }
+            for (i, _) in line.match_indices("crate::") {
+                let rest = &line[i + "crate::".len()..];
+                let to: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                // `crate::PushError` and friends are the root's re-exports:
+                // resolve the ones internals use to their owners.
+                let to = match to.as_str() {
+                    "PushError" => "error".to_string(),
+                    "PushChannel" => "channel".to_string(),
+                    "PushConfig" => "config".to_string(),
+                    "ClickInput" | "NormalizedNotification" => "payload".to_string(),
+                    "ChatType" | "NotificationAction" => "entity".to_string(),
+                    "Route" => "routing".to_string(),
+                    "VERSION" => continue,
+                    other => other.to_string(),
+                };
+                if !to.is_empty() && to != from && to.chars().next().is_some_and(char::is_lowercase)
+                {
+                    edges.insert(to);
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// A circle through `start`, if there is one (depth-first search).
+fn circle_through(
+    graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+    start: &str,
+) -> Option<Vec<String>> {
+    fn walk(
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        start: &str,
+        path: &mut Vec<String>,
+        seen: &mut std::collections::BTreeSet<String>,
+    ) -> bool {
+        let here = path.last().cloned().unwrap_or_default();
+        for next in graph.get(&here).into_iter().flatten() {
+            if next == start {
+                path.push(next.clone());
+                return true;
+            }
+            if seen.insert(next.clone()) {
+                path.push(next.clone());
+                if walk(graph, start, path, seen) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+    let mut path = vec![start.to_string()];
+    let mut seen = std::collections::BTreeSet::new();
+    walk(graph, start, &mut path, &mut seen).then_some(path)
+}
+
+#[test]
+fn no_two_top_level_modules_import_each_other_even_through_others() {
+    let graph = module_graph();
+    let circles: Vec<String> = graph
+        .keys()
+        .filter_map(|m| circle_through(&graph, m))
+        .map(|c| c.join(" -> "))
+        .collect();
+    assert!(
+        circles.is_empty(),
+        "import circles between top-level modules (give the shared concept one owner lower down):\n{}",
+        circles.join("\n")
+    );
+}
+
+#[test]
+fn the_circle_check_finds_a_circle_of_three() {
+    let mut graph = std::collections::BTreeMap::new();
+    for (from, to) in [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")] {
+        graph
+            .entry(from.to_string())
+            .or_insert_with(std::collections::BTreeSet::new)
+            .insert(to.to_string());
+    }
+    assert_eq!(
+        circle_through(&graph, "a"),
+        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
+    assert_eq!(circle_through(&graph, "d"), None);
+    assert!(module_graph().contains_key("registration"));
+}

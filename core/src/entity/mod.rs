@@ -12,15 +12,21 @@
 
 mod call;
 mod fields;
+pub mod findings;
 mod read;
 
 pub use call::{signalling_json, CallInfo, CallMedia};
 pub use read::{read_tap_ext, TapExt, CONVERSATION_ID_KEY};
 
 use crate::error::PushError;
-use crate::payload::limits;
+use crate::limits;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
+
+/// The app-defined key (in `ext` or the extras) that may carry a URL for
+/// notifications whose action is neither chat nor call (routing opens it
+/// when the allow-list admits it).
+pub const URL_KEY: &str = "url";
 
 /// The newest `entity.version` this core knows.
 pub const KNOWN_ENTITY_VERSION: u32 = 1;

@@ -25,14 +25,14 @@
 
 use super::call::{self, CallInfo};
 use super::fields::{self, optional};
+use super::findings::Findings;
+use super::URL_KEY;
 use super::{
     invalid_ext, kind, object_or_json_text, ChatType, ImEntity, NotificationAction,
     TimPushFeatures, KNOWN_ENTITY_VERSION,
 };
 use crate::error::PushError;
-use crate::payload::findings::Findings;
-use crate::payload::limits;
-use crate::routing::URL_KEY;
+use crate::limits;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};

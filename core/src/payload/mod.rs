@@ -13,18 +13,18 @@
 
 mod android;
 mod apns;
-pub mod findings;
 pub mod intent_uri;
-pub mod limits;
 
 #[cfg(test)]
 mod tests;
 
 use crate::channel::PushChannel;
+use crate::entity::findings;
+pub use crate::entity::findings::PayloadFinding;
 use crate::entity::KNOWN_ENTITY_VERSION;
 use crate::entity::{read_tap_ext, CallInfo, ChatType, NotificationAction, TapExt};
 use crate::error::{invalid_input, PushError};
-pub use findings::PayloadFinding;
+use crate::limits;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 

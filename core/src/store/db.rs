@@ -49,7 +49,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         name: "registration: the token last reported",
-        sql: crate::registration::sqlite_store::SCHEMA,
+        sql: include_str!("migrations/0002_registration_reported.sql"),
     },
     Migration {
         name: "registration: sequence and pending clears",
