@@ -219,3 +219,58 @@ fn the_circle_check_finds_a_circle_of_three() {
     assert_eq!(circle_through(&graph, "d"), None);
     assert!(module_graph().contains_key("registration"));
 }
+
+/// The doc comment block right above line `n` (attributes skipped).
+fn doc_above(lines: &[&str], n: usize) -> String {
+    let mut docs = Vec::new();
+    for line in lines[..n].iter().rev() {
+        let line = line.trim();
+        if line.starts_with("#[") {
+            continue;
+        }
+        match line.strip_prefix("///") {
+            Some(doc) => docs.push(doc.trim()),
+            None => break,
+        }
+    }
+    docs.reverse();
+    docs.join("\n")
+}
+
+#[test]
+fn every_exported_call_that_can_fail_says_which_errors_in_its_doc() {
+    let mut missing = Vec::new();
+    for (path, text) in sources() {
+        if !path.starts_with("facade/") || path.starts_with("facade/fast/") {
+            continue;
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        for (n, line) in lines.iter().enumerate() {
+            let trimmed = line.trim_start();
+            if !(trimmed.starts_with("pub fn ") || trimmed.starts_with("pub async fn ")) {
+                continue;
+            }
+            let signature: String = lines[n..]
+                .iter()
+                .take_while(|l| !l.trim_end().ends_with('{'))
+                .chain(
+                    lines.get(
+                        n + lines[n..]
+                            .iter()
+                            .take_while(|l| !l.trim_end().ends_with('{'))
+                            .count(),
+                    ),
+                )
+                .copied()
+                .collect();
+            if signature.contains("PushError>") && !doc_above(&lines, n).contains("# Errors") {
+                missing.push(format!("src/{path}:{}: {}", n + 1, trimmed));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "exported calls without an `# Errors` section naming their PushError codes:\n{}",
+        missing.join("\n")
+    );
+}

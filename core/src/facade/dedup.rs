@@ -111,6 +111,11 @@ impl PushCore {
     /// process being killed right after. Blocks for a few microseconds, up
     /// to seconds if another process holds the file; call it off the main
     /// thread when you can.
+    ///
+    /// # Errors
+    /// `invalid_input` for an empty key, `too_large` for a key or
+    /// source over its limit, `storage` when the dedup store cannot be opened
+    /// or written.
     pub fn check_and_mark(
         &self,
         key: String,
@@ -123,6 +128,9 @@ impl PushCore {
     /// [`check_and_mark`](Self::check_and_mark) with the key derived from a
     /// parsed notification (see [`derive_dedup_key`]); the usual call in a
     /// tap handler: `Duplicate` means this tap was already handled.
+    ///
+    /// # Errors
+    /// As `check_and_mark` (`invalid_input`, `too_large`, `storage`).
     pub fn check_and_mark_notification(
         &self,
         notification: NormalizedNotification,
@@ -134,6 +142,9 @@ impl PushCore {
     }
 
     /// Row count and file size of the dedup store.
+    ///
+    /// # Errors
+    /// `storage` when the dedup store cannot be opened or read.
     pub fn dedup_stats(&self) -> Result<DedupStats, PushError> {
         Ok(self.dedup.stats()?)
     }

@@ -46,8 +46,9 @@ pub fn set_log_forwarder(forwarder: Option<Arc<dyn LogForwarder>>, level: LogLev
 /// validates it.
 ///
 /// # Errors
-/// `invalid_config` when the JSON is unreadable or the configuration is
-/// invalid (the message lists every problem with its field path).
+/// `invalid_input` when the JSON is unreadable or has unknown keys;
+/// `invalid_config` listing every problem (with its field path) of a
+/// readable but invalid configuration.
 #[uniffi::export]
 pub fn push_config_from_json(json: String) -> Result<PushConfig, PushError> {
     crate::config::push_config_from_json(json)

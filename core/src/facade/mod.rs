@@ -43,6 +43,11 @@ pub struct PushCore {
 impl PushCore {
     /// Validates the configuration (every problem reported at once) and
     /// prepares the storage directory (created owner-only if missing).
+    ///
+    /// # Errors
+    /// `invalid_config` listing every problem of `config`; `invalid_input`
+    /// for an empty `storage_dir`; `storage` when the directory cannot be
+    /// created or is not a directory.
     #[uniffi::constructor]
     pub fn new(config: PushConfig, storage_dir: String) -> Result<Arc<Self>, PushError> {
         config.validate()?;

@@ -9,6 +9,11 @@ use crate::routing::{self, Route};
 #[uniffi::export]
 impl PushCore {
     /// Parses what a notification tap delivered, whatever the channel.
+    ///
+    /// # Errors
+    /// `invalid_input` (unreadable input, a bad data URI), `too_large` (over
+    /// the payload limits), `no_push_payload` (no `ext` where the channel puts
+    /// it), `invalid_ext` (the ext misses what routing needs).
     pub fn parse_click(&self, input: ClickInput) -> Result<NormalizedNotification, PushError> {
         payload::parse_click(input)
     }

@@ -34,6 +34,11 @@ impl PushCore {
     /// (the same shapes as a tap), records it as displayed with `source`
     /// (e.g. "fcm-data", "im-online") and says whether to post it. An
     /// invalid `source` (over 64 bytes) is an error; a broken store is not.
+    ///
+    /// # Errors
+    /// The parse errors of `parse_click` (`invalid_input`, `too_large`,
+    /// `no_push_payload`, `invalid_ext`); `too_large` for a `source` over 64
+    /// bytes. A broken store is not an error (`dedup` is `None`).
     pub fn handle_received(
         &self,
         input: ClickInput,

@@ -40,6 +40,10 @@ impl PushCore {
     /// core's one background thread; call once, early (before `login`).
     /// If the database cannot be opened, registration still runs and only
     /// forgets across restarts what it reported (logged as a warning).
+    ///
+    /// # Errors
+    /// `invalid_state` when registration is already started; `internal` when
+    /// the core's thread cannot be started.
     pub fn start_registration(
         &self,
         platform: Arc<dyn PushPlatform>,
@@ -78,6 +82,10 @@ impl PushCore {
 
     /// The IM user logged in (call after the IM SDK's login succeeded, and
     /// again at every app start while logged in).
+    ///
+    /// # Errors
+    /// `invalid_input` for an empty `user_id`; `invalid_state` before
+    /// `start_registration` or after `shutdown`.
     pub fn login(&self, user_id: String) -> Result<(), PushError> {
         if user_id.trim().is_empty() {
             return Err(PushError::InvalidInput {
@@ -90,12 +98,19 @@ impl PushCore {
     /// The IM session ended. For a proactive logout call this before the IM
     /// SDK's logout and wait (`wait_until_settled`) so the token clear
     /// reaches the backend while the session still exists.
+    ///
+    /// # Errors
+    /// `invalid_state` before `start_registration` or after `shutdown`.
     pub fn logout(&self, reason: LogoutReason) -> Result<(), PushError> {
         self.service()?.logout(reason)
     }
 
     /// The vendor SDK issued a new token (FCM `onNewToken`, HMS
     /// `onNewToken`, APNs registration...), at any moment.
+    ///
+    /// # Errors
+    /// `invalid_input` for an empty token; `invalid_state` before
+    /// `start_registration` or after `shutdown`.
     pub fn on_new_token(&self, channel: PushChannel, token: String) -> Result<(), PushError> {
         if token.trim().is_empty() {
             return Err(PushError::InvalidInput {
@@ -106,11 +121,17 @@ impl PushCore {
     }
 
     /// The app came to the foreground: a failed registration retries now.
+    ///
+    /// # Errors
+    /// `invalid_state` before `start_registration` or after `shutdown`.
     pub fn on_app_foreground(&self) -> Result<(), PushError> {
         self.service()?.app_foreground()
     }
 
     /// Connectivity is back: a failed registration retries now.
+    ///
+    /// # Errors
+    /// `invalid_state` before `start_registration` or after `shutdown`.
     pub fn on_network_available(&self) -> Result<(), PushError> {
         self.service()?.network_available()
     }
@@ -162,6 +183,10 @@ impl PushCore {
     /// waiting for the calls into the app that they started. Useful in tests
     /// and to confirm that a late token was dropped. Fails with `Timeout`
     /// after `timeout_ms`.
+    ///
+    /// # Errors
+    /// `timeout` after `timeout_ms`; `invalid_state` before
+    /// `start_registration` or after `shutdown`.
     pub async fn wait_until_processed(&self, timeout_ms: u64) -> Result<(), PushError> {
         let service = self.service()?;
         service

@@ -34,6 +34,11 @@ impl PushCore {
     /// Handles a notification tap in one call: parses whatever the channel
     /// delivered, records it as clicked (source: the channel's name) and
     /// returns the destination. Open `route` unless `dedup` is `Duplicate`.
+    ///
+    /// # Errors
+    /// The parse errors of `parse_click` (`invalid_input`, `too_large`,
+    /// `no_push_payload`, `invalid_ext`). A broken store is not an error
+    /// (`dedup` is `None`).
     pub fn handle_tap(&self, input: ClickInput) -> Result<TapOutcome, PushError> {
         Ok(self.handle_parsed_tap(payload::parse_click(input)?))
     }
