@@ -21,7 +21,8 @@
 //! objects, `chatType` (1 or 2) and `sender` must be there and well-formed,
 //! `action` well-formed (default chat), a `conversationID` must name a
 //! conversation. Every other field that is malformed is dropped with a
-//! [`crate::payload::PayloadFinding`] (docs/taps.md has the full list).
+//! [`PayloadFinding`](super::findings::PayloadFinding) (docs/taps.md has
+//! the full list).
 
 use super::call::{self, CallInfo};
 use super::fields::{self, optional};
