@@ -1,5 +1,6 @@
 //! Dedup through the facade: "show / handle this message only once".
 
+use super::errors::handled;
 use super::PushCore;
 use crate::channel::PushChannel;
 use crate::entity::ChatType;
@@ -122,7 +123,10 @@ impl PushCore {
         kind: DedupKind,
         source: String,
     ) -> Result<DedupOutcome, PushError> {
-        Ok(self.dedup.check_and_mark(&key, kind, &source)?)
+        handled(
+            "check_and_mark",
+            self.dedup.check_and_mark(&key, kind, &source),
+        )
     }
 
     /// [`check_and_mark`](Self::check_and_mark) with the key derived from a
@@ -138,7 +142,10 @@ impl PushCore {
         source: String,
     ) -> Result<DedupOutcome, PushError> {
         let key = notification_key(&notification);
-        Ok(self.dedup.check_and_mark(&key, kind, &source)?)
+        handled(
+            "check_and_mark_notification",
+            self.dedup.check_and_mark(&key, kind, &source),
+        )
     }
 
     /// Row count and file size of the dedup store.
@@ -146,7 +153,7 @@ impl PushCore {
     /// # Errors
     /// `storage` when the dedup store cannot be opened or read.
     pub fn dedup_stats(&self) -> Result<DedupStats, PushError> {
-        Ok(self.dedup.stats()?)
+        handled("dedup_stats", self.dedup.stats())
     }
 
     /// Database files found unusable (corrupt, foreign, from a newer app

@@ -2,6 +2,7 @@
 //! module that owns it, so the internals stay plain Rust and this file is
 //! the whole list of what the bindings get besides `PushCore`.
 
+use super::errors::handled;
 use crate::channel::PushChannel;
 use crate::config::{AllowedUrl, PushConfig};
 use crate::diagnostics::{self, DiagnosisReport};
@@ -51,7 +52,10 @@ pub fn set_log_forwarder(forwarder: Option<Arc<dyn LogForwarder>>, level: LogLev
 /// readable but invalid configuration.
 #[uniffi::export]
 pub fn push_config_from_json(json: String) -> Result<PushConfig, PushError> {
-    crate::config::push_config_from_json(json)
+    handled(
+        "push_config_from_json",
+        crate::config::push_config_from_json(json),
+    )
 }
 
 /// Every problem in a configuration, with field paths; empty when valid.
@@ -75,7 +79,7 @@ pub fn choose_push_channel(config: PushConfig, device: DeviceInfo) -> ChannelCho
 /// `invalid_ext` (the ext misses what routing needs).
 #[uniffi::export]
 pub fn parse_click_input(input: ClickInput) -> Result<NormalizedNotification, PushError> {
-    payload::parse_click(input)
+    handled("parse_click_input", payload::parse_click(input))
 }
 
 /// Builds a [`ClickInput`] from the CLI's JSON form (see `pushcore parse`).
@@ -85,7 +89,10 @@ pub fn parse_click_input(input: ClickInput) -> Result<NormalizedNotification, Pu
 /// payload limits.
 #[uniffi::export]
 pub fn click_input_from_json(json: String) -> Result<ClickInput, PushError> {
-    payload::click_input_from_json(&json)
+    handled(
+        "click_input_from_json",
+        payload::click_input_from_json(&json),
+    )
 }
 
 /// Chooses the destination for a tap against an explicit allow-list (the
@@ -107,7 +114,7 @@ pub fn route_notification(
 /// JSON object, a call whose chat type and group disagree).
 #[uniffi::export]
 pub fn build_push(message: OutboundMessage) -> Result<BuildPushResult, PushError> {
-    outbound::build_push(message)
+    handled("build_push", outbound::build_push(message))
 }
 
 /// What `channel` hands the app when the user taps this message's
@@ -120,7 +127,10 @@ pub fn simulate_delivery(
     message: OutboundMessage,
     channel: PushChannel,
 ) -> Result<String, PushError> {
-    outbound::simulate_delivery(message, channel)
+    handled(
+        "simulate_delivery",
+        outbound::simulate_delivery(message, channel),
+    )
 }
 
 /// Reads a message in its JSON form (the CLI's input format).
@@ -129,7 +139,10 @@ pub fn simulate_delivery(
 /// `invalid_input` when the JSON is unreadable or not a message.
 #[uniffi::export]
 pub fn outbound_message_from_json(json: String) -> Result<OutboundMessage, PushError> {
-    outbound::outbound_message_from_json(json)
+    handled(
+        "outbound_message_from_json",
+        outbound::outbound_message_from_json(json),
+    )
 }
 
 /// Why pushes may not arrive on `device` under `config`: findings with

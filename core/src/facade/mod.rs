@@ -8,6 +8,7 @@
 
 mod dedup;
 mod diagnostics;
+mod errors;
 pub mod fast;
 pub mod functions;
 mod parse;
@@ -21,6 +22,7 @@ use crate::config::PushConfig;
 use crate::error::PushError;
 use crate::store::dedup::Dedup;
 use crate::store::{db, Store, SystemClock};
+use errors::handled_call;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -50,21 +52,23 @@ impl PushCore {
     /// created or is not a directory.
     #[uniffi::constructor]
     pub fn new(config: PushConfig, storage_dir: String) -> Result<Arc<Self>, PushError> {
-        config.validate()?;
-        let storage_dir = prepare_storage_dir(&storage_dir)?;
-        let store = Arc::new(Store::new(
-            storage_dir.join(db::DB_FILE_NAME),
-            Arc::new(SystemClock),
-        ));
-        let dedup = Dedup::new(store.clone(), config.dedup.clone());
-        log::info!(target: "pushcore", "PushCore {} ready", crate::VERSION);
-        Ok(Arc::new(PushCore {
-            config,
-            storage_dir,
-            registration: Default::default(),
-            store,
-            dedup,
-        }))
+        handled_call("new", || -> Result<_, PushError> {
+            config.validate()?;
+            let storage_dir = prepare_storage_dir(&storage_dir)?;
+            let store = Arc::new(Store::new(
+                storage_dir.join(db::DB_FILE_NAME),
+                Arc::new(SystemClock),
+            ));
+            let dedup = Dedup::new(store.clone(), config.dedup.clone());
+            log::info!(target: "pushcore", "PushCore {} ready", crate::VERSION);
+            Ok(Arc::new(PushCore {
+                config,
+                storage_dir,
+                registration: Default::default(),
+                store,
+                dedup,
+            }))
+        })
     }
 
     /// The core's version.

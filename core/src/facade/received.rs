@@ -5,6 +5,7 @@
 //! one crossing instead of five.
 
 use super::dedup::notification_key;
+use super::errors::handled_call;
 use super::PushCore;
 use crate::error::PushError;
 use crate::payload::{self, ClickInput, NormalizedNotification};
@@ -44,7 +45,9 @@ impl PushCore {
         input: ClickInput,
         source: String,
     ) -> Result<ReceivedOutcome, PushError> {
-        self.handle_parsed_received(payload::parse_click(input)?, &source)
+        handled_call("handle_received", || -> Result<_, PushError> {
+            self.handle_parsed_received(payload::parse_click(input)?, &source)
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! Registration on the facade: the app injects its platform, reporter and
 //! listener once, then forwards login, logout and device events.
 
+use super::errors::{handled, handled_call};
 use super::PushCore;
 use crate::channel::PushChannel;
 use crate::error::PushError;
@@ -50,34 +51,36 @@ impl PushCore {
         reporter: Arc<dyn TokenReporter>,
         listener: Option<Arc<dyn PushListener>>,
     ) -> Result<(), PushError> {
-        let mut slot = match self.registration.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
-        if slot.is_some() {
-            return Err(PushError::InvalidState {
-                reason: "registration is already started".into(),
-            });
-        }
-        // Probe the shared store now: if it cannot be opened, registration
-        // still runs and only forgets across restarts what it reported.
-        let store: Box<dyn RegistrationStore> = match self.store.with_conn(|_| Ok(())) {
-            Ok(()) => Box::new(SqliteStore::new(self.store.clone())),
-            Err(e) => {
-                log::warn!(target: "pushcore::registration", "registration store unavailable, using memory: {e}");
-                Box::new(MemoryStore::default())
+        handled_call("start_registration", || -> Result<_, PushError> {
+            let mut slot = match self.registration.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            if slot.is_some() {
+                return Err(PushError::InvalidState {
+                    reason: "registration is already started".into(),
+                });
             }
-        };
-        let service = RegistrationService::start(Deps {
-            config: self.config.clone(),
-            platform,
-            reporter,
-            listener,
-            store,
-            jitter: Jitter::from_entropy(),
-        })?;
-        *slot = Some(Arc::new(service));
-        Ok(())
+            // Probe the shared store now: if it cannot be opened, registration
+            // still runs and only forgets across restarts what it reported.
+            let store: Box<dyn RegistrationStore> = match self.store.with_conn(|_| Ok(())) {
+                Ok(()) => Box::new(SqliteStore::new(self.store.clone())),
+                Err(e) => {
+                    log::warn!(target: "pushcore::registration", "registration store unavailable, using memory: {e}");
+                    Box::new(MemoryStore::default())
+                }
+            };
+            let service = RegistrationService::start(Deps {
+                config: self.config.clone(),
+                platform,
+                reporter,
+                listener,
+                store,
+                jitter: Jitter::from_entropy(),
+            })?;
+            *slot = Some(Arc::new(service));
+            Ok(())
+        })
     }
 
     /// The IM user logged in (call after the IM SDK's login succeeded, and
@@ -87,12 +90,14 @@ impl PushCore {
     /// `invalid_input` for an empty `user_id`; `invalid_state` before
     /// `start_registration` or after `shutdown`.
     pub fn login(&self, user_id: String) -> Result<(), PushError> {
-        if user_id.trim().is_empty() {
-            return Err(PushError::InvalidInput {
-                reason: "user_id must not be empty".into(),
-            });
-        }
-        self.service()?.login(user_id)
+        handled_call("login", || -> Result<_, PushError> {
+            if user_id.trim().is_empty() {
+                return Err(PushError::InvalidInput {
+                    reason: "user_id must not be empty".into(),
+                });
+            }
+            self.service()?.login(user_id)
+        })
     }
 
     /// The IM session ended. For a proactive logout call this before the IM
@@ -102,7 +107,7 @@ impl PushCore {
     /// # Errors
     /// `invalid_state` before `start_registration` or after `shutdown`.
     pub fn logout(&self, reason: LogoutReason) -> Result<(), PushError> {
-        self.service()?.logout(reason)
+        handled_call("logout", || self.service()?.logout(reason))
     }
 
     /// The vendor SDK issued a new token (FCM `onNewToken`, HMS
@@ -112,12 +117,14 @@ impl PushCore {
     /// `invalid_input` for an empty token; `invalid_state` before
     /// `start_registration` or after `shutdown`.
     pub fn on_new_token(&self, channel: PushChannel, token: String) -> Result<(), PushError> {
-        if token.trim().is_empty() {
-            return Err(PushError::InvalidInput {
-                reason: "token must not be empty".into(),
-            });
-        }
-        self.service()?.new_token(channel, token)
+        handled_call("on_new_token", || -> Result<_, PushError> {
+            if token.trim().is_empty() {
+                return Err(PushError::InvalidInput {
+                    reason: "token must not be empty".into(),
+                });
+            }
+            self.service()?.new_token(channel, token)
+        })
     }
 
     /// The app came to the foreground: a failed registration retries now.
@@ -125,7 +132,7 @@ impl PushCore {
     /// # Errors
     /// `invalid_state` before `start_registration` or after `shutdown`.
     pub fn on_app_foreground(&self) -> Result<(), PushError> {
-        self.service()?.app_foreground()
+        handled_call("on_app_foreground", || self.service()?.app_foreground())
     }
 
     /// Connectivity is back: a failed registration retries now.
@@ -133,7 +140,9 @@ impl PushCore {
     /// # Errors
     /// `invalid_state` before `start_registration` or after `shutdown`.
     pub fn on_network_available(&self) -> Result<(), PushError> {
-        self.service()?.network_available()
+        handled_call("on_network_available", || {
+            self.service()?.network_available()
+        })
     }
 
     /// The current registration state (logged out before
@@ -159,10 +168,16 @@ impl PushCore {
         &self,
         timeout_ms: u64,
     ) -> Result<RegistrationState, PushError> {
-        let service = self.service()?;
-        service
-            .wait_until_settled(Duration::from_millis(timeout_ms))
-            .await
+        handled(
+            "wait_until_settled",
+            async {
+                let service = self.service()?;
+                service
+                    .wait_until_settled(Duration::from_millis(timeout_ms))
+                    .await
+            }
+            .await,
+        )
     }
 
     /// Like `wait_until_settled`, and also nothing at all is left to do: no
@@ -172,10 +187,16 @@ impl PushCore {
     /// # Errors
     /// As `wait_until_settled`.
     pub async fn wait_until_idle(&self, timeout_ms: u64) -> Result<RegistrationState, PushError> {
-        let service = self.service()?;
-        service
-            .wait_until_idle(Duration::from_millis(timeout_ms))
-            .await
+        handled(
+            "wait_until_idle",
+            async {
+                let service = self.service()?;
+                service
+                    .wait_until_idle(Duration::from_millis(timeout_ms))
+                    .await
+            }
+            .await,
+        )
     }
 
     /// Waits until the core has handled every registration event sent
@@ -188,10 +209,16 @@ impl PushCore {
     /// `timeout` after `timeout_ms`; `invalid_state` before
     /// `start_registration` or after `shutdown`.
     pub async fn wait_until_processed(&self, timeout_ms: u64) -> Result<(), PushError> {
-        let service = self.service()?;
-        service
-            .wait_until_processed(Duration::from_millis(timeout_ms))
-            .await
+        handled(
+            "wait_until_processed",
+            async {
+                let service = self.service()?;
+                service
+                    .wait_until_processed(Duration::from_millis(timeout_ms))
+                    .await
+            }
+            .await,
+        )
     }
 
     /// Stops registration and its thread within a second, whatever the

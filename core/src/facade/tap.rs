@@ -6,6 +6,7 @@
 //! (parse, derive key, check, route). One call keeps the tap path at the
 //! minimum number of crossings and gives apps one obvious thing to call.
 
+use super::errors::handled_call;
 use super::PushCore;
 use crate::channel::PushChannel;
 use crate::error::PushError;
@@ -40,7 +41,9 @@ impl PushCore {
     /// `no_push_payload`, `invalid_ext`). A broken store is not an error
     /// (`dedup` is `None`).
     pub fn handle_tap(&self, input: ClickInput) -> Result<TapOutcome, PushError> {
-        Ok(self.handle_parsed_tap(payload::parse_click(input)?))
+        handled_call("handle_tap", || -> Result<_, PushError> {
+            Ok(self.handle_parsed_tap(payload::parse_click(input)?))
+        })
     }
 }
 

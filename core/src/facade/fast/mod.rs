@@ -111,6 +111,7 @@ fn serialize<T: Lower<UniFfiTag>>(value: T) -> Vec<u8> {
 }
 
 fn answer<T: Lower<UniFfiTag>>(result: Result<T, PushError>) -> Answer {
+    let result = super::errors::handled("fast door call", result);
     match result {
         Ok(value) => Answer::Value(serialize(value)),
         Err(error) => Answer::Error(serialize(error)),
