@@ -79,7 +79,9 @@ fn fast_call(arguments: &[u8], call: impl FnOnce(u64, i32, i32) -> i32) -> (usiz
     (grown, status)
 }
 
-const TREE_BYTES: usize = 64 * 1024;
+/// The largest tree the size limit lets through: 64 KiB of arguments, two
+/// of them after the tree.
+const TREE_BYTES: usize = 64 * 1024 - 2;
 
 /// `{"k": <items>}` as a tree, the items filling the rest of 64 KiB.
 fn root_with(item: &[u8]) -> Vec<u8> {
@@ -87,6 +89,7 @@ fn root_with(item: &[u8]) -> Vec<u8> {
     while tree.len() + item.len() <= TREE_BYTES {
         tree.extend_from_slice(item);
     }
+    tree.resize(TREE_BYTES, extras_tree::TAG_NULL);
     tree
 }
 
@@ -96,8 +99,9 @@ fn list(count: i32) -> Vec<u8> {
 
 #[test]
 fn a_malformed_extras_tree_grows_the_heap_by_at_most_a_small_multiple_of_its_size() {
-    // A list of nulls that claims one more item than it holds.
-    let mut one_short = list(((TREE_BYTES - 15) + 1) as i32);
+    // A list of nulls that claims more items than it holds (more than the
+    // two argument bytes after the tree, which read as nulls too).
+    let mut one_short = list(((TREE_BYTES - 15) + 3) as i32);
     one_short.resize(TREE_BYTES - 10, extras_tree::TAG_NULL);
     let mut bad_last_string = list(((TREE_BYTES - 15) / 6) as i32);
     for _ in 0..(TREE_BYTES - 15) / 6 {
@@ -114,7 +118,7 @@ fn a_malformed_extras_tree_grows_the_heap_by_at_most_a_small_multiple_of_its_siz
             "nested lists each claiming 60,000",
             root_with(&list(60_000)),
         ),
-        ("a list one item short", root_with(&one_short)),
+        ("a list three items short", root_with(&one_short)),
         (
             "a list whose last string is not UTF-8",
             root_with(&bad_last_string),
@@ -130,6 +134,8 @@ fn a_malformed_extras_tree_grows_the_heap_by_at_most_a_small_multiple_of_its_siz
             status == fast::STATUS_BAD_CALL || status == fast::STATUS_ERROR,
             "{name}: status {status}"
         );
+        assert_eq!(arguments.len(), 64 * 1024, "{name}: under the size limit");
+        eprintln!("{name}: the heap grew by {grown} bytes");
         assert!(
             grown <= 2 * arguments.len(),
             "{name}: the heap grew by {grown} bytes for {} bytes of arguments",
