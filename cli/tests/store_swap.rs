@@ -75,7 +75,6 @@ fn a_process_with_the_file_open_follows_when_another_moves_it_aside() {
         "{out:?}"
     );
 
-    drop(ask);
     drop(to_it);
     let out = long_lived.wait_with_output().unwrap();
     assert!(out.status.success(), "{out:?}");
