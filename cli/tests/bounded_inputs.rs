@@ -9,7 +9,7 @@
 mod common;
 
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 /// Address space the binary gets: ample for its work, far less than the
 /// inputs below.
@@ -18,18 +18,7 @@ const ADDRESS_SPACE_KB: u32 = 48 * 1024;
 /// Runs `pushcore ARGS` under the address-space limit, its stdin being
 /// `before`, `filler` bytes of `x`, then `after`, streamed in 1 MiB pieces.
 fn pushcore_in_little_memory(args: &[&str], before: &[u8], filler: usize, after: &[u8]) -> Output {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "ulimit -v {ADDRESS_SPACE_KB} && exec \"$0\" \"$@\""
-        ))
-        .arg(env!("CARGO_BIN_EXE_pushcore"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sh runs");
+    let mut child = common::spawn_under_limits(&format!("ulimit -v {ADDRESS_SPACE_KB}"), args);
     let mut pipe = child.stdin.take().unwrap();
     let (before, after) = (before.to_vec(), after.to_vec());
     let writer = std::thread::spawn(move || {

@@ -9,10 +9,11 @@
 //! lists grew the heap by 123 MiB.
 
 use pushcore::fast::{self, extras_tree, HEADER_LEN};
-use pushcore::{NormalizedNotification, PushConfig, PushCore, TapChannel, UniFfiTag};
+mod common;
+
+use pushcore::{NormalizedNotification, PushCore, TapChannel, UniFfiTag};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::path::Path;
 use std::sync::Arc;
 use uniffi::Lower;
 
@@ -168,13 +169,7 @@ fn notification() -> NormalizedNotification {
 
 #[test]
 fn a_notification_argument_with_a_huge_count_is_a_bad_call_not_an_abort() {
-    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
-    let dir = tempfile::tempdir().unwrap();
-    let core = PushCore::new(
-        PushConfig::from_file(&config).unwrap(),
-        dir.path().display().to_string(),
-    )
-    .unwrap();
+    let (_dir, core) = common::example_core();
     let handle = <Arc<PushCore> as Lower<UniFfiTag>>::lower(core.clone()).as_raw();
     let handle = unsafe { fast::pushcore_fast_core_attach(handle) };
 

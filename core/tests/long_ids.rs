@@ -2,23 +2,12 @@
 //! works for it: keys carry a fixed-size digest of long ids
 //! (core/src/store/dedup_key.rs).
 
+mod common;
+
 use pushcore::outbound::{outbound_message_from_json, simulate};
 use pushcore::payload::click_input_from_json;
 use pushcore::store::dedup::DedupOutcome;
-use pushcore::{ClickInput, PushChannel, PushConfig, PushCore};
-use std::path::Path;
-use std::sync::Arc;
-
-fn core() -> (tempfile::TempDir, Arc<PushCore>) {
-    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/example-config.json");
-    let dir = tempfile::tempdir().unwrap();
-    let core = PushCore::new(
-        PushConfig::from_file(&config).unwrap(),
-        dir.path().display().to_string(),
-    )
-    .unwrap();
-    (dir, core)
-}
+use pushcore::{ClickInput, PushChannel};
 
 fn tap_with_message_id(id: &str, channel: PushChannel) -> ClickInput {
     let message = serde_json::json!({
@@ -34,7 +23,7 @@ fn tap_with_message_id(id: &str, channel: PushChannel) -> ClickInput {
 fn a_message_with_a_long_id_is_received_once_and_tapped_once() {
     for len in [100, 509, 4096, 30_000] {
         let id = format!("m-{}", "7".repeat(len));
-        let (_dir, core) = core();
+        let (_dir, core) = common::example_core();
         let first = core
             .handle_received(
                 tap_with_message_id(&id, PushChannel::Fcm),
@@ -73,7 +62,7 @@ fn a_message_with_a_long_id_is_received_once_and_tapped_once() {
 
 #[test]
 fn two_long_ids_differing_only_at_the_end_are_two_messages() {
-    let (_dir, core) = core();
+    let (_dir, core) = common::example_core();
     let stem = "m-".to_string() + &"7".repeat(600);
     let a = core
         .handle_received(
