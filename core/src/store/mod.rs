@@ -55,7 +55,7 @@ pub struct StoreEvent {
 /// one has it open; the open connection would then go on writing to the
 /// moved file, and dedup would split between two files. So each operation
 /// first compares the path's file identity with the one opened (see
-/// [`file_identity`]) and reopens when it changed.
+/// `file_identity`) and reopens when it changed.
 pub struct Store {
     path: PathBuf,
     clock: Arc<dyn Clock>,

@@ -33,7 +33,7 @@
 //! - the return value says what the answer is ([`STATUS_OK`] and friends).
 //!
 //! Counts and lengths in the arguments are checked against the bytes left
-//! before anything is reserved ([`counts`], [`extras_tree`]): a malformed
+//! before anything is reserved (`counts`, [`extras_tree`]): a malformed
 //! buffer answers [`STATUS_BAD_CALL`] at a cost bounded by its size, never
 //! an allocation failure (which aborts, uncatchably).
 //!
