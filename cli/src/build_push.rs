@@ -6,7 +6,6 @@
 use crate::args::{self, Args};
 use pushcore::outbound::{self, OutboundMessage};
 use pushcore::PushError;
-use std::io::Read;
 use std::process::ExitCode;
 
 const HELP: &str = "\
@@ -57,17 +56,6 @@ pub fn single_path(args: Args) -> Result<String, String> {
 
 /// Reads a message from a file or, for `-`, from stdin.
 pub fn read_message(path: &str) -> Result<OutboundMessage, PushError> {
-    let mut bytes = Vec::new();
-    let read = if path == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
-    } else {
-        std::fs::read(path).map(|b| bytes = b)
-    };
-    read.map_err(|e| PushError::InvalidInput {
-        reason: format!("cannot read {path}: {e}"),
-    })?;
-    let text = String::from_utf8(bytes).map_err(|_| PushError::InvalidInput {
-        reason: format!("{path} is not UTF-8"),
-    })?;
+    let text = crate::input::read_text(path, crate::input::MAX_MESSAGE_BYTES, "message")?;
     OutboundMessage::from_json(&text)
 }

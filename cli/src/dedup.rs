@@ -6,8 +6,9 @@
 //! this process is killed right after.
 
 use crate::args::{self, Args};
+use crate::input;
 use pushcore::config::DedupSettings;
-use pushcore::store::dedup::{Dedup, DedupKind, DedupOutcome};
+use pushcore::store::dedup::{Dedup, DedupKind, DedupOutcome, MAX_KEY_BYTES};
 use pushcore::store::{Store, SystemClock};
 use pushcore::PushError;
 use std::io::{BufRead, Write};
@@ -18,8 +19,11 @@ const HELP: &str = "\
 usage: pushcore dedup --db PATH [--kind displayed|clicked] [KEY ...]
        pushcore dedup --db PATH --stats
 
-Marks each KEY (or each line of stdin when no KEY is given) and prints
-`<key>\\tfresh` or `<key>\\tduplicate`. --kind defaults to displayed.
+Marks each KEY (or each line of stdin when no KEY is given; blank lines
+are skipped) and prints `<key>\\tfresh` or `<key>\\tduplicate`. A key that
+cannot be marked (not UTF-8, over 512 bytes, a storage error) gets
+`<key>\\terror\\t<code>` and a JSON error on stderr; the others go on, and
+the exit code is 1 if any key failed. --kind defaults to displayed.
 --stats prints `rows\\t<n>` and `file_size\\t<bytes>`.
 ";
 
@@ -70,31 +74,98 @@ pub fn run(argv: Vec<String>) -> ExitCode {
             Err(e) => args::core_error(&PushError::from(e)),
         };
     }
-    if keys.is_empty() {
-        let stdin = std::io::stdin();
-        let lines = stdin.lock().lines().map_while(Result::ok);
-        mark_all(&dedup, kind, lines.filter(|l| !l.is_empty()))
+    let mut marker = Marker {
+        dedup: &dedup,
+        kind,
+        out: std::io::stdout().lock(),
+        failed: false,
+    };
+    let answered = if keys.is_empty() {
+        mark_lines(&mut marker, &mut std::io::stdin().lock())
     } else {
-        mark_all(&dedup, kind, keys.into_iter())
+        keys.iter().try_for_each(|key| marker.mark(Ok(key)))
+    };
+    match answered {
+        Ok(()) if !marker.failed => ExitCode::SUCCESS,
+        // Some key failed, or the reader went away (nothing left to tell
+        // anyone), or stdin could not be read (reported).
+        _ => ExitCode::from(1),
     }
 }
 
-fn mark_all(dedup: &Dedup, kind: DedupKind, keys: impl Iterator<Item = String>) -> ExitCode {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    for key in keys {
-        let answer = match dedup.check_and_mark(&key, kind, "cli") {
-            Ok(DedupOutcome::Fresh) => "fresh",
-            Ok(DedupOutcome::Duplicate { .. }) => "duplicate",
-            Err(e) => return args::core_error(&PushError::from(e)),
+/// Marks keys one by one, answering each on stdout.
+struct Marker<'a, W: Write> {
+    dedup: &'a Dedup,
+    kind: DedupKind,
+    out: W,
+    failed: bool,
+}
+
+impl<W: Write> Marker<'_, W> {
+    /// Marks `key`, or answers the reason it is no key, and flushes the
+    /// answer: only after its key is committed. An error here is stdout's.
+    fn mark(&mut self, key: Result<&str, (String, PushError)>) -> std::io::Result<()> {
+        let (shown, answer) = match key {
+            Ok(key) => match self.dedup.check_and_mark(key, self.kind, "cli") {
+                Ok(DedupOutcome::Fresh) => (key.to_string(), Ok("fresh")),
+                Ok(DedupOutcome::Duplicate { .. }) => (key.to_string(), Ok("duplicate")),
+                Err(e) => (key.to_string(), Err(PushError::from(e))),
+            },
+            Err((shown, e)) => (shown, Err(e)),
         };
-        // The reader went away: nothing left to tell anyone.
-        if writeln!(out, "{key}\t{answer}")
-            .and_then(|()| out.flush())
-            .is_err()
-        {
-            return ExitCode::from(1);
+        match answer {
+            Ok(answer) => writeln!(self.out, "{shown}\t{answer}")?,
+            Err(e) => {
+                self.failed = true;
+                args::print_error(e.code(), &e.message());
+                writeln!(self.out, "{shown}\terror\t{}", e.code())?;
+            }
         }
+        self.out.flush()
     }
-    ExitCode::SUCCESS
+}
+
+/// Longest key worth reading: the store refuses longer ones anyway.
+const MAX_LINE_BYTES: usize = MAX_KEY_BYTES + 1; // and a "\r"
+
+/// Every line of `reader` as a key, each read bounded: a line that is not
+/// UTF-8 or too long is answered with an error, and the next is read.
+fn mark_lines<W: Write>(
+    marker: &mut Marker<'_, W>,
+    reader: &mut impl BufRead,
+) -> std::io::Result<()> {
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    loop {
+        let read = match input::next_line(reader, MAX_LINE_BYTES, &mut line) {
+            Ok(Some(read)) => read,
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                marker.failed = true;
+                args::print_error("io", &format!("cannot read stdin: {e}"));
+                return Ok(());
+            }
+        };
+        number += 1;
+        // As `BufRead::lines`: a line may end with "\r\n".
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+        let key = match read {
+            input::Line::TooLong(len) => Err((
+                format!("(line {number})"),
+                input::line_too_large(len, MAX_LINE_BYTES),
+            )),
+            input::Line::Kept if line.is_empty() => continue,
+            input::Line::Kept => std::str::from_utf8(&line).map_err(|_| {
+                (
+                    String::from_utf8_lossy(&line).into_owned(),
+                    PushError::InvalidInput {
+                        reason: format!("line {number} is not UTF-8"),
+                    },
+                )
+            }),
+        };
+        marker.mark(key)?;
+    }
 }

@@ -5,9 +5,8 @@
 use crate::args::{self, Args};
 use pushcore::diagnostics::{diagnose_device, render_text};
 use pushcore::registration::{DeviceInfo, RegistrationState};
-use pushcore::{PushConfig, PushError};
+use pushcore::PushError;
 use serde::de::DeserializeOwned;
-use std::path::Path;
 use std::process::ExitCode;
 
 const HELP: &str = "\
@@ -54,7 +53,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
     };
 
     let loaded = (|| {
-        let config = PushConfig::from_file(Path::new(&config))?;
+        let config = crate::input::read_config(&config)?;
         let device: DeviceInfo = read_json(&device, "device")?;
         let state: Option<RegistrationState> = match state {
             Some(path) => Some(read_json(&path, "state")?),
@@ -83,9 +82,8 @@ pub fn run(args: Vec<String>) -> ExitCode {
 }
 
 fn read_json<T: DeserializeOwned>(path: &str, what: &str) -> Result<T, PushError> {
-    let text = std::fs::read_to_string(path).map_err(|e| PushError::InvalidInput {
-        reason: format!("cannot read {what} file {path}: {e}"),
-    })?;
+    let text =
+        crate::input::read_text(path, crate::input::MAX_FILE_BYTES, &format!("{what} file"))?;
     serde_json::from_str(&text).map_err(|e| PushError::InvalidInput {
         reason: format!("{what} file {path}: {e}"),
     })

@@ -9,6 +9,7 @@ mod build_push;
 mod dedup;
 mod demo;
 mod diagnose;
+mod input;
 mod parse;
 mod simulate;
 

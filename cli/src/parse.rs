@@ -6,14 +6,15 @@
 //! through one locked, buffered reader and writer with reused buffers.
 
 use crate::args::{self, Args};
+use crate::input;
 use pushcore::config::AllowedUrl;
 use pushcore::entity::CallInfo;
 use pushcore::payload::{self, NormalizedNotification, PayloadFinding};
 use pushcore::routing::{self, Route};
-use pushcore::{ChatType, PushChannel, PushConfig, PushError};
+use pushcore::{ChatType, PushChannel, PushError};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
 
 const HELP: &str = "\
@@ -85,7 +86,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
         Err(e) => return args::usage_error(&e),
     };
     let allow_list = match config {
-        Some(path) => match PushConfig::from_file(std::path::Path::new(&path)) {
+        Some(path) => match crate::input::read_config(&path) {
             Ok(c) => c.routing.url_allow_list,
             Err(e) => return args::core_error(&e),
         },
@@ -149,12 +150,15 @@ fn run_lines(reader: Box<dyn Read>, allow_list: &[AllowedUrl]) -> io::Result<()>
     let mut reader = BufReader::with_capacity(256 * 1024, reader);
     let mut out = BufWriter::with_capacity(256 * 1024, io::stdout().lock());
     let mut line = Vec::with_capacity(4096);
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        match payload::parse_click_json_without_extras(line.trim_ascii()) {
+    let limit = pushcore::limits::MAX_INPUT_BYTES;
+    // A line is kept only up to the limit: a longer one is skipped unread
+    // and answered `too_large`, so memory stays bounded whatever the input.
+    while let Some(read) = input::next_line(&mut reader, limit, &mut line)? {
+        let parsed = match read {
+            input::Line::Kept => payload::parse_click_json_without_extras(line.trim_ascii()),
+            input::Line::TooLong(len) => Err(input::line_too_large(len, limit)),
+        };
+        match parsed {
             Ok(n) => write_output(&mut out, &n, allow_list)?,
             Err(e) => write_error(&mut out, &e)?,
         }

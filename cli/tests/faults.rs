@@ -10,30 +10,20 @@
 //! core/tests/storage_faults.rs.
 #![cfg(unix)]
 
+mod common;
+
 use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 /// Runs the binary under `sh` with no room to grow any file.
 fn pushcore_on_full_disk(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 0 && exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_pushcore"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sh runs");
+    let mut child = common::spawn_under_limits("trap '' XFSZ; ulimit -f 0", args);
     let _ = child.stdin.take().unwrap().write_all(stdin);
     child.wait_with_output().unwrap()
 }
 
 fn pushcore(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pushcore"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::pushcore(args, b"")
 }
 
 fn storage_error(out: &Output, path: &str) {

@@ -96,8 +96,10 @@ pub fn dedup_fields_for_notification(notification: NormalizedNotification) -> De
 /// else `vendor:<channel>:<id>`, else `digest:<hex>` of sender, chat type,
 /// conversation, content and send time. Digest keys only match within
 /// `dedup.digest_window_seconds` of their first sighting, so the same text
-/// sent again later is never swallowed. Stable across processes, app
-/// versions and platforms.
+/// sent again later is never swallowed. An id over 128 bytes is replaced by
+/// a fixed-size digest (`im#<hex>`, `vendor#<channel>:<hex>`), so a key is
+/// never too long for the store. Stable across processes, app versions and
+/// platforms.
 #[uniffi::export]
 pub fn derive_dedup_key(fields: DedupFields) -> String {
     derive_key(&fields.into())

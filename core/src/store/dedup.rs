@@ -8,6 +8,18 @@
 //! (threads or processes) cannot both see a change. When the statement
 //! returns, the row is committed (autocommit, WAL): a caller acting on
 //! "fresh" never finds the key forgotten after a crash.
+//!
+//! Clocks jump (set by hand, network time arriving late), and a row
+//! stamped while the clock ran ahead would otherwise be remembered until
+//! the clock caught up with it: a day ahead, a 120 s digest window lasted a
+//! day. The rule: a row stamped more than its memory (TTL, or the digest
+//! window) ahead of now cannot be trusted and counts as lapsed, so it is
+//! replaced by the next sighting and pruned like an expired one. A row
+//! stamped less than its memory ahead still counts (so two callers whose
+//! clock readings differ slightly still see one answer each way); it is
+//! remembered at most twice its memory in real time. A clock that jumps
+//! back by more than the memory can thus make a message fresh twice:
+//! showing it twice is the lesser harm than swallowing it.
 
 use super::dedup_key::DIGEST_PREFIX;
 use super::Store;
@@ -64,7 +76,7 @@ const PRUNE_BATCH: i64 = 1000;
 
 const UPSERT: &str = "INSERT INTO dedup_seen(kind, key, first_seen_ms, source) VALUES (?1, ?2, ?3, ?4)
      ON CONFLICT(kind, key) DO UPDATE SET first_seen_ms = excluded.first_seen_ms, source = excluded.source
-     WHERE first_seen_ms < ?5";
+     WHERE first_seen_ms < ?5 OR first_seen_ms > ?6";
 const LOOKUP: &str = "SELECT first_seen_ms, source FROM dedup_seen WHERE kind = ?1 AND key = ?2";
 /// Oldest by insertion order: rows below the newest id minus the cap. Ids
 /// only grow (except when the newest row itself is deleted), so this keeps
@@ -75,6 +87,9 @@ const PRUNE_CAP: &str = "DELETE FROM dedup_seen WHERE id <= min(
 /// Uses the time index; touches only expired rows.
 const PRUNE_TTL: &str = "DELETE FROM dedup_seen WHERE id IN (
          SELECT id FROM dedup_seen WHERE first_seen_ms < ?1 ORDER BY first_seen_ms LIMIT ?2)";
+/// Rows stamped too far ahead of now to be trusted (see the module doc).
+const PRUNE_FUTURE: &str = "DELETE FROM dedup_seen WHERE id IN (
+         SELECT id FROM dedup_seen WHERE first_seen_ms > ?1 ORDER BY first_seen_ms DESC LIMIT ?2)";
 
 /// Row count and disk use, for diagnostics.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -114,13 +129,15 @@ impl Dedup {
             seconds_to_ms(self.settings.ttl_seconds)
         };
         let forget_before = now.saturating_sub(memory_ms);
+        let distrust_after = now.saturating_add(memory_ms);
         let outcome = self.store.with_conn(|conn| {
             let changed = conn.prepare_cached(UPSERT)?.execute(params![
                 kind.code(),
                 key,
                 now,
                 source,
-                forget_before
+                forget_before,
+                distrust_after
             ])?;
             if changed == 1 {
                 return Ok(DedupOutcome::Fresh);
@@ -158,20 +175,21 @@ impl Dedup {
     /// Drops expired rows and rows over the cap, oldest first, in bounded
     /// batches. Returns how many rows went.
     pub fn prune(&self) -> Result<u64> {
-        let cutoff = self
-            .store
-            .clock()
-            .now_ms()
-            .saturating_sub(seconds_to_ms(self.settings.ttl_seconds));
+        let now = self.store.clock().now_ms();
+        let ttl_ms = seconds_to_ms(self.settings.ttl_seconds);
+        let (cutoff, future) = (now.saturating_sub(ttl_ms), now.saturating_add(ttl_ms));
         let cap = i64::try_from(self.settings.max_rows).unwrap_or(i64::MAX);
         self.store.with_conn(|conn| {
             let ttl = conn
                 .prepare_cached(PRUNE_TTL)?
                 .execute(params![cutoff, PRUNE_BATCH])?;
+            let ahead = conn
+                .prepare_cached(PRUNE_FUTURE)?
+                .execute(params![future, PRUNE_BATCH])?;
             let over = conn
                 .prepare_cached(PRUNE_CAP)?
                 .execute(params![cap, PRUNE_BATCH])?;
-            Ok((ttl + over) as u64)
+            Ok((ttl + ahead + over) as u64)
         })
     }
 

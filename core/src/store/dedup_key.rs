@@ -15,6 +15,17 @@
 //! identical texts sent at different seconds never collapse even inside the
 //! window. Only identical texts with no send time, from the same sender in
 //! the same conversation, within the window, are taken as one message.
+//!
+//! Keys stay short whatever the ids' length: an id of up to
+//! [`MAX_VERBATIM_ID_BYTES`] is kept as it is (readable in the store and in
+//! support logs); a longer one is replaced by its 128-bit FNV-1a digest in
+//! hex, in namespaces of their own (`im#`, `vendor#<channel>:`) so a digest
+//! can never equal a verbatim id. The longest key is thus
+//! `vendor:unknown:` plus 128 bytes, far under the store's 512-byte limit,
+//! so a message is never refused for its id. FNV is not a cryptographic
+//! hash: two ids crafted to collide would make one message a duplicate of
+//! the other, which only someone able to choose both ids (the IM server or
+//! the vendor) could do, and only for messages of their own.
 
 use crate::channel::PushChannel;
 
@@ -42,18 +53,38 @@ pub struct MessageFields {
 
 pub const DIGEST_PREFIX: &str = "digest:";
 
+/// Ids up to this many bytes are kept verbatim in keys; longer ones are
+/// digested (real IM and vendor ids are 10-60 bytes).
+pub const MAX_VERBATIM_ID_BYTES: usize = 128;
+
 /// The dedup key for a message.
 pub fn derive_key(fields: &MessageFields) -> String {
     if let Some(id) = non_blank(fields.im_message_id.as_deref()) {
-        return format!("im:{id}");
+        return match long_id_digest(id) {
+            None => format!("im:{id}"),
+            Some(digest) => format!("im#{digest:032x}"),
+        };
     }
     if let Some(id) = non_blank(fields.vendor_message_id.as_deref()) {
-        return match fields.channel {
-            Some(channel) => format!("vendor:{channel}:{id}"),
-            None => format!("vendor:unknown:{id}"),
+        let channel = fields.channel.map_or("unknown", PushChannel::as_str);
+        return match long_id_digest(id) {
+            None => format!("vendor:{channel}:{id}"),
+            Some(digest) => format!("vendor#{channel}:{digest:032x}"),
         };
     }
     format!("{DIGEST_PREFIX}{:016x}", digest(fields))
+}
+
+/// The 128-bit FNV-1a digest of an id too long to keep verbatim.
+fn long_id_digest(id: &str) -> Option<u128> {
+    if id.len() <= MAX_VERBATIM_ID_BYTES {
+        return None;
+    }
+    let mut hash = Fnv1a128::OFFSET;
+    for b in id.as_bytes() {
+        hash = (hash ^ u128::from(*b)).wrapping_mul(Fnv1a128::PRIME);
+    }
+    Some(hash)
 }
 
 fn non_blank(value: Option<&str>) -> Option<&str> {
@@ -74,6 +105,14 @@ fn digest(fields: &MessageFields) -> u64 {
     hash.field(fields.content.as_bytes());
     hash.field(&fields.send_time_s.to_be_bytes());
     hash.0
+}
+
+/// FNV-1a 128's published parameters.
+struct Fnv1a128;
+
+impl Fnv1a128 {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
 }
 
 struct Fnv1a(u64);
@@ -174,6 +213,53 @@ mod tests {
             assert_ne!(derive_key(&v), key, "{v:?}");
         }
         assert_eq!(derive_key(&base.clone()), key);
+    }
+
+    #[test]
+    fn fnv1a_128_matches_the_published_test_vectors() {
+        // The hash alone: through `derive_key` only long ids reach it.
+        let hash = |input: &str| {
+            let mut h = Fnv1a128::OFFSET;
+            for b in input.as_bytes() {
+                h = (h ^ u128::from(*b)).wrapping_mul(Fnv1a128::PRIME);
+            }
+            h
+        };
+        assert_eq!(hash(""), 0x6c62272e07bb014262b821756295c58d);
+        assert_eq!(hash("a"), 0xd228cb696f1a8caf78912b704e4a8964);
+        assert_eq!(hash("foobar"), 0x343e1662793c64bf6f0d3597ba446f18);
+    }
+
+    #[test]
+    fn keys_stay_bounded_whatever_the_ids_length() {
+        let at_limit = "i".repeat(MAX_VERBATIM_ID_BYTES);
+        let long = "i".repeat(MAX_VERBATIM_ID_BYTES + 1);
+        let huge = "i".repeat(1 << 20);
+        let key = |im: Option<&str>, vendor: Option<&str>| {
+            derive_key(&MessageFields {
+                im_message_id: im.map(str::to_string),
+                vendor_message_id: vendor.map(str::to_string),
+                ..text("alice", "hi", 0)
+            })
+        };
+        assert_eq!(key(Some(&at_limit), None), format!("im:{at_limit}"));
+        for id in [&long, &huge] {
+            let im = key(Some(id), None);
+            assert!(im.starts_with("im#") && im.len() == 3 + 32, "{im}");
+            let vendor = key(None, Some(id));
+            assert!(vendor.starts_with("vendor#unknown:"), "{vendor}");
+            assert!(vendor.len() <= crate::store::dedup::MAX_KEY_BYTES);
+        }
+        // Pinned: changing it would make every stored long id unmatchable.
+        assert_eq!(
+            key(Some(&long), None),
+            "im#21b9705afa1172d4e345b7be249a850c"
+        );
+        // Digests separate ids that differ anywhere, even past the limit.
+        let mut other = long.clone();
+        other.replace_range(MAX_VERBATIM_ID_BYTES.., "j");
+        assert_ne!(key(Some(&long), None), key(Some(&other), None));
+        assert_ne!(key(Some(&long), None), key(Some(&huge), None));
     }
 
     proptest! {

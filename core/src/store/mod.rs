@@ -9,6 +9,7 @@
 pub mod db;
 pub mod dedup;
 pub mod dedup_key;
+mod file_identity;
 
 use crate::error::{Error, Result};
 use rusqlite::Connection;
@@ -49,11 +50,23 @@ pub struct StoreEvent {
 /// One connection behind a mutex: SQLite serialises writers on a file
 /// anyway, and every operation here is a single short statement, so a pool
 /// would add connections (and memory) without adding write throughput.
+///
+/// Another process may move the file aside (it found it corrupt) while this
+/// one has it open; the open connection would then go on writing to the
+/// moved file, and dedup would split between two files. So each operation
+/// first compares the path's file identity with the one opened (see
+/// `file_identity`) and reopens when it changed.
 pub struct Store {
     path: PathBuf,
     clock: Arc<dyn Clock>,
-    conn: Mutex<Option<Connection>>,
+    conn: Mutex<Option<Open>>,
     events: Mutex<Vec<StoreEvent>>,
+}
+
+/// A connection and the identity of the file it was opened on.
+struct Open {
+    conn: Connection,
+    file: Option<file_identity::FileIdentity>,
 }
 
 impl Store {
@@ -93,13 +106,26 @@ impl Store {
     /// runs once more on the fresh file.
     pub fn with_conn<T>(&self, mut f: impl FnMut(&Connection) -> Result<T>) -> Result<T> {
         let mut guard = lock(&self.conn);
+        if let Some(open) = guard.as_ref() {
+            if file_identity::of_path(&self.path) != open.file {
+                log::warn!(
+                    target: "pushcore::store",
+                    "database {} was replaced by another process; reopening",
+                    self.path.display()
+                );
+                *guard = None;
+            }
+        }
         for attempt in 0..2 {
             let conn = match guard.as_ref() {
-                Some(conn) => conn,
+                Some(open) => &open.conn,
                 None => {
                     let (conn, events) = db::open(&self.path, self.clock.as_ref())?;
                     lock(&self.events).extend(events);
-                    guard.insert(conn)
+                    // Read after opening: a file swapped in between is
+                    // caught by the next call's comparison.
+                    let file = file_identity::of_path(&self.path);
+                    &guard.insert(Open { conn, file }).conn
                 }
             };
             match f(conn) {

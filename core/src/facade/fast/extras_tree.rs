@@ -49,13 +49,80 @@ fn malformed(what: impl Into<String>) -> TreeError {
 }
 
 /// Reads the root map of a tap's extras.
+///
+/// The tree is walked twice: first without allocating, checking every tag,
+/// count, length, the UTF-8 of every string and the depth; then built. A
+/// count says how much to reserve, and a malformed tree's counts are lies
+/// (nested lists that each claim `i32::MAX` items once grew the heap by
+/// 123 MiB for 64 KiB of input), so nothing is reserved until every count
+/// is known to be matched by items actually present. A malformed tree thus
+/// costs no allocation beyond its error message.
 pub fn read_extras(buf: &mut &[u8]) -> Result<Map<String, Value>, TreeError> {
+    check_root(&mut &**buf)?;
+    read_root(buf)
+}
+
+fn check_root(buf: &mut &[u8]) -> Result<(), TreeError> {
+    match take(buf, 1)?[0] {
+        TAG_MAP => check_map(buf, 1),
+        tag => Err(malformed(format!(
+            "the extras must be a map, got tag {tag}"
+        ))),
+    }
+}
+
+fn read_root(buf: &mut &[u8]) -> Result<Map<String, Value>, TreeError> {
     match take(buf, 1)?[0] {
         TAG_MAP => read_map(buf, 1),
         tag => Err(malformed(format!(
             "the extras must be a map, got tag {tag}"
         ))),
     }
+}
+
+/// [`read_value`]'s walk, allocating nothing.
+fn check_value(buf: &mut &[u8], depth: usize) -> Result<(), TreeError> {
+    match take(buf, 1)?[0] {
+        TAG_NULL | TAG_TRUE | TAG_FALSE => Ok(()),
+        TAG_STRING | TAG_NUMBER => check_string(buf),
+        TAG_MAP => check_map(buf, depth + 1),
+        TAG_LIST => {
+            let depth = enter(depth + 1)?;
+            // Each item takes at least its tag byte.
+            let count = read_count(buf)?;
+            fits(count, 1, buf)?;
+            (0..count).try_for_each(|_| check_value(buf, depth))
+        }
+        tag => Err(malformed(format!("unknown tag {tag}"))),
+    }
+}
+
+fn check_map(buf: &mut &[u8], depth: usize) -> Result<(), TreeError> {
+    let depth = enter(depth)?;
+    // Each entry takes at least a key length and a tag byte.
+    let count = read_count(buf)?;
+    fits(count, 5, buf)?;
+    (0..count).try_for_each(|_| {
+        check_string(buf)?;
+        check_value(buf, depth)
+    })
+}
+
+fn check_string(buf: &mut &[u8]) -> Result<(), TreeError> {
+    let len = read_count(buf)?;
+    std::str::from_utf8(take(buf, len)?)
+        .map(|_| ())
+        .map_err(|e| malformed(format!("a string is not UTF-8: {e}")))
+}
+
+fn fits(count: usize, min_item: usize, buf: &[u8]) -> Result<(), TreeError> {
+    if count.saturating_mul(min_item) > buf.len() {
+        return Err(malformed(format!(
+            "a count of {count} does not fit in the {} bytes left",
+            buf.len()
+        )));
+    }
+    Ok(())
 }
 
 fn read_value(buf: &mut &[u8], depth: usize) -> Result<Value, TreeError> {
@@ -75,9 +142,8 @@ fn read_value(buf: &mut &[u8], depth: usize) -> Result<Value, TreeError> {
         TAG_LIST => {
             let depth = enter(depth + 1)?;
             let count = read_count(buf)?;
-            // Each item takes at least its tag byte, so the count is bounded
-            // by what is left and cannot make this allocate wildly.
-            let mut items = Vec::with_capacity(count.min(buf.len()));
+            // Checked by `check_value`: the items are all there.
+            let mut items = Vec::with_capacity(count);
             for _ in 0..count {
                 items.push(read_value(buf, depth)?);
             }

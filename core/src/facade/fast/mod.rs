@@ -32,6 +32,11 @@
 //!   [`pushcore_fast_free`]; an answer that fits follows the header;
 //! - the return value says what the answer is ([`STATUS_OK`] and friends).
 //!
+//! Counts and lengths in the arguments are checked against the bytes left
+//! before anything is reserved (`counts`, [`extras_tree`]): a malformed
+//! buffer answers [`STATUS_BAD_CALL`] at a cost bounded by its size, never
+//! an allocation failure (which aborts, uncatchably).
+//!
 //! No panic crosses: each function catches it and answers [`STATUS_PANIC`].
 //!
 //! The constants below are the protocol's one definition; `FastWire` and
@@ -46,6 +51,7 @@
 //! if they cost the same, point `FastCalls`' callers at the `PushCore`
 //! methods of the same names and delete this module and FastCalls.kt.
 
+mod counts;
 pub mod extras_tree;
 
 use super::PushCore;
@@ -127,6 +133,17 @@ struct Arguments<'a> {
 impl Arguments<'_> {
     fn next<T: Lift<UniFfiTag>>(&mut self, name: &str) -> Result<T, String> {
         T::try_read(&mut self.rest).map_err(|e| format!("argument `{name}`: {e}"))
+    }
+
+    /// [`next`](Self::next) for a type holding sequences or maps, whose
+    /// counts are first checked against the bytes left (see [`counts`]).
+    fn next_counted<T: Lift<UniFfiTag>>(
+        &mut self,
+        name: &str,
+        shape: &counts::Shape,
+    ) -> Result<T, String> {
+        counts::check(shape, &mut &*self.rest).map_err(|e| format!("argument `{name}`: {e}"))?;
+        self.next(name)
     }
 
     fn finish(self) -> Result<(), String> {
@@ -366,7 +383,8 @@ pub unsafe extern "C" fn pushcore_fast_check_and_mark_notification(
 ) -> i32 {
     unsafe {
         serve_core(core, buf, in_len, cap, |core, mut args| {
-            let notification: NormalizedNotification = args.next("notification")?;
+            let notification: NormalizedNotification =
+                args.next_counted("notification", &counts::NORMALIZED_NOTIFICATION)?;
             let kind: DedupKind = args.next("kind")?;
             let source: String = args.next("source")?;
             args.finish()?;

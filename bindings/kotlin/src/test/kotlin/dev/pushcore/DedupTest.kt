@@ -63,6 +63,12 @@ class DedupTest {
         )
         assertEquals("im:m1", deriveDedupKey(fields.copy(imMessageId = "m1", vendorMessageId = "sdm1")))
         assertNotEquals(deriveDedupKey(fields), deriveDedupKey(fields.copy(sendTimeSeconds = 1UL)))
+        // Ids over 128 bytes become a fixed-size digest, pinned as in Rust.
+        assertEquals(
+            "im#21b9705afa1172d4e345b7be249a850c",
+            deriveDedupKey(fields.copy(imMessageId = "i".repeat(129))),
+        )
+        assertEquals(35, deriveDedupKey(fields.copy(imMessageId = "i".repeat(100_000))).length)
     }
 
     @Test
