@@ -51,6 +51,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "registration: the token last reported",
         sql: crate::registration::sqlite_store::SCHEMA,
     },
+    Migration {
+        name: super::ledger::schema::NAME,
+        sql: super::ledger::schema::SCHEMA,
+    },
 ];
 
 /// The schema version this build writes.

@@ -9,6 +9,7 @@
 pub mod db;
 pub mod dedup;
 pub mod dedup_key;
+pub mod ledger;
 
 use crate::error::{Error, Result};
 use rusqlite::Connection;
