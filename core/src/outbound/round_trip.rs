@@ -28,6 +28,7 @@ fn message(sender: &str, content: &str, id: Option<&str>, group: bool) -> Outbou
             ..Default::default()
         },
         truncate: false,
+        receiver: None,
     }
 }
 

@@ -264,8 +264,10 @@ fn a_repeat_is_a_duplicate_unless_its_content_changed_while_shown() {
 fn the_account_guard_follows_the_login_state() {
     let alice = receiver_digest("alice");
     let bob = receiver_digest("bob");
+    /// Never told (`None`), logged out (`Some(None)`) or in as a user.
+    type Login<'a> = Option<Option<&'a str>>;
     // (login state, the message's receiver, the expected answer)
-    let table: &[(Option<Option<&str>>, Option<&str>, Option<Suppress>)] = &[
+    let table: &[(Login, Option<&str>, Option<Suppress>)] = &[
         (None, None, None),
         (None, Some(&bob), None),
         (Some(None), None, Some(Suppress::LoggedOut)),

@@ -343,7 +343,7 @@ internal object FastWire {
 @Suppress("FunctionName")
 internal object FastLib {
     /** The protocol version this file speaks (`ABI_VERSION` in core/src/facade/fast/mod.rs). */
-    private const val ABI_VERSION = 3
+    private const val ABI_VERSION = 4
 
     init {
         // UniFFI's own contract and checksum checks first, then ours.
