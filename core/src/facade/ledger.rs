@@ -7,9 +7,10 @@
 use super::PushCore;
 use crate::error::{invalid_input, PushError};
 use crate::payload::NormalizedNotification;
-use crate::store::dedup::{DedupKind, DedupOutcome};
 use crate::store::dedup_key::{derive_key, MessageFields};
-use crate::store::ledger::{self, Change, Handle, Recorded, Repeat, Shown, Suppress};
+use crate::store::ledger::{
+    self, check_source, Change, Decision, Handle, Incoming, Recorded, Shown, Suppress,
+};
 
 /// Where a notification lives on the device. Android: post it with
 /// `NotificationManager.notify(tag, id)`, remove it with `cancel(tag, id)`.
@@ -163,83 +164,18 @@ impl PushCore {
 }
 
 impl PushCore {
-    /// The decision for a parsed received message, and the ledger's part of
-    /// it: guard and recall first (nothing is recorded for a message that
-    /// is not shown), then the dedup store, then the row. A store that
-    /// fails at any step degrades to `Show`, with the reason logged.
+    /// The decision for a parsed received message (`store::ledger::decide`).
     pub(super) fn decide_received(
         &self,
         notification: &NormalizedNotification,
         key: &str,
         source: &str,
     ) -> Result<ReceivedDecision, PushError> {
-        check_source(source)?;
-        let receiver = receiver_of(notification);
-        match self.ledger.admit(key, receiver) {
-            Ok(Some(reason)) => {
-                return Ok(ReceivedDecision::Suppress {
-                    reason: reason.into(),
-                    badge: self.ledger.badge().ok(),
-                })
-            }
-            Ok(None) => {}
-            Err(e) => log_degraded("account guard and recall check skipped", e.into()),
-        }
-        let handle = Handle::for_message(key);
-        let dedup = match self.dedup.check_and_mark(key, DedupKind::Displayed, source) {
-            Ok(outcome) => Some(outcome),
-            Err(e) => match PushError::from(e) {
-                PushError::Storage { reason } => {
-                    log_degraded(
-                        "message admitted without dedup",
-                        PushError::Storage { reason },
-                    );
-                    None
-                }
-                // The key is derived, so this is the caller's `source`.
-                other => return Err(other),
-            },
+        let incoming = Incoming {
+            shown: shown(notification, key, Handle::for_message(key), source),
+            receiver: receiver_of(notification),
         };
-        if let Some(DedupOutcome::Duplicate { .. }) = dedup {
-            let content = notification.content.as_deref().unwrap_or("");
-            return Ok(match self.ledger.repeat(key, content) {
-                Ok(Repeat::Replace { handle, badge }) => ReceivedDecision::Replace {
-                    handle: handle.into(),
-                    badge: Some(badge),
-                },
-                Ok(Repeat::Suppress { reason, badge }) => ReceivedDecision::Suppress {
-                    reason: reason.into(),
-                    badge: Some(badge),
-                },
-                Err(e) => {
-                    log_degraded("duplicate suppressed without the ledger", e.into());
-                    ReceivedDecision::Suppress {
-                        reason: SuppressReason::Duplicate,
-                        badge: None,
-                    }
-                }
-            });
-        }
-        let recorded = self
-            .ledger
-            .record_shown(&shown(notification, key, handle.clone(), source));
-        Ok(match recorded {
-            Ok(Recorded::Shown { badge }) => ReceivedDecision::Show {
-                handle: handle.into(),
-                badge: Some(badge),
-            },
-            Ok(Recorded::Recalled { badge }) => ReceivedDecision::Suppress {
-                reason: SuppressReason::Recalled,
-                badge: Some(badge),
-            },
-            Err(e) => {
-                log_degraded("message shown without a ledger row", e.into());
-                ReceivedDecision::Show {
-                    handle: handle.into(),
-                    badge: None,
-                }
-            }
-        })
+        Ok(self.ledger.decide(&self.dedup, &incoming)?.into())
     }
 
     /// The ledger's part of a tap: marks it clicked; `Some(reason)` when
@@ -292,19 +228,6 @@ fn shown<'a>(
     }
 }
 
-fn check_source(source: &str) -> Result<(), PushError> {
-    if source.len() > crate::store::dedup::MAX_SOURCE_BYTES {
-        return Err(PushError::TooLarge {
-            reason: format!(
-                "source is {} bytes; the limit is {}",
-                source.len(),
-                crate::store::dedup::MAX_SOURCE_BYTES
-            ),
-        });
-    }
-    Ok(())
-}
-
 fn log_degraded(what: &str, error: PushError) {
     log::warn!(target: "pushcore::ledger", "{what}: {error}");
 }
@@ -334,6 +257,25 @@ impl From<Suppress> for SuppressReason {
             Suppress::Recalled => SuppressReason::Recalled,
             Suppress::OtherAccount => SuppressReason::OtherAccount,
             Suppress::LoggedOut => SuppressReason::LoggedOut,
+        }
+    }
+}
+
+impl From<Decision> for ReceivedDecision {
+    fn from(d: Decision) -> Self {
+        match d {
+            Decision::Show { handle, badge } => ReceivedDecision::Show {
+                handle: handle.into(),
+                badge,
+            },
+            Decision::Replace { handle, badge } => ReceivedDecision::Replace {
+                handle: handle.into(),
+                badge,
+            },
+            Decision::Suppress { reason, badge } => ReceivedDecision::Suppress {
+                reason: reason.into(),
+                badge,
+            },
         }
     }
 }

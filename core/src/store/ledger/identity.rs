@@ -15,9 +15,10 @@ pub const RECEIVER_EXT_KEY: &str = "pushcoreReceiver";
 /// id: the same id always gives the same bounded form, distinct ids keep
 /// distinct forms (up to a 64-bit collision), and a huge id cannot bloat
 /// the file.
-pub const MAX_ID_BYTES: usize = 256;
+/// The dedup store's own key limit, so a key it accepts is never changed.
+pub const MAX_ID_BYTES: usize = crate::store::dedup::MAX_KEY_BYTES;
 /// The prefix kept from an over-long id, for a support engineer to read.
-const KEPT_PREFIX_BYTES: usize = 200;
+const KEPT_PREFIX_BYTES: usize = MAX_ID_BYTES - 64;
 
 /// A digest of an IM user id, written into a one-to-one message's `ext`
 /// by the sender and compared with the logged-in account's on the device.
@@ -98,6 +99,7 @@ mod tests {
             assert_eq!(bounded(id).len(), *len);
         }
         let long = "é".repeat(400);
+        assert!(long.len() > MAX_ID_BYTES);
         let b = bounded(&long);
         assert!(b.len() <= MAX_ID_BYTES, "{}", b.len());
         assert_eq!(b, bounded(&long), "stable");

@@ -16,9 +16,11 @@
 //! killed process leaves either all of a change or none of it. Rows live
 //! as long as dedup rows (the same TTL and row cap).
 
+pub mod decide;
 pub mod identity;
 pub mod schema;
 
+pub use decide::{check_source, Decision, Incoming};
 pub use identity::{bounded, receiver_digest, Handle, RECEIVER_EXT_KEY};
 
 use super::Store;
