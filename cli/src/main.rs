@@ -9,6 +9,7 @@ mod build_push;
 mod dedup;
 mod demo;
 mod diagnose;
+mod ledger;
 mod parse;
 mod simulate;
 
@@ -26,6 +27,7 @@ COMMANDS:
     help        Print this help (also --help, -h)
     parse       Normalize what a notification tap delivered, and route it
     dedup       Mark keys in a dedup store: fresh or duplicate (or --stats)
+    ledger      Shown notifications: mark shown, recall, read, badge, list
     build-push  Build a message's offline push info and check it per channel
     simulate    Render a message as a channel delivers it on tap
     version     Print the version (also --version, -V)
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         "dedup" => dedup::run(rest),
+        "ledger" => ledger::run(rest),
         "build-push" => build_push::run(rest),
         "simulate" => simulate::run(rest),
         other => args::usage_error(&format!("unknown command `{other}`; see `pushcore --help`")),
