@@ -42,8 +42,20 @@ const EXPECTED: &[&str] = &[
     "notification_suppressed",
     "clicked",
     "routed",
+    // recall: shown, recalled, the late copy suppressed
+    "notification_shown",
+    "recalled",
+    "notification_suppressed",
+    // read on the desktop: two shown, both removed
+    "notification_shown",
+    "notification_shown",
+    "conversation_read",
+    // a push for another account
+    "notification_suppressed",
     "logged_out",
     "token_ignored",
+    // a push after logout
+    "notification_suppressed",
     "diagnosis",
 ];
 
@@ -87,6 +99,23 @@ fn the_json_event_log_tells_the_whole_story_in_order() {
         by_name("routed")["route"],
         serde_json::json!({ "kind": "c2c_chat", "user_id": "bob" })
     );
+    // The ledger's steps: each answer carries the badge.
+    let recalled = by_name("recalled");
+    let shown_then_recalled = &events[names.iter().position(|n| *n == "recalled").unwrap() - 1];
+    assert_eq!(recalled["remove"][0], shown_then_recalled["handle"]);
+    assert_eq!(shown_then_recalled["badge"], 1);
+    assert_eq!(recalled["badge"], 0);
+    let reasons: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "notification_suppressed" && e.get("reason").is_some())
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["recalled", "other_account", "logged_out"]);
+    let read = by_name("conversation_read");
+    assert_eq!(read["conversation_id"], "c2c_carol");
+    assert_eq!(read["remove"].as_array().unwrap().len(), 2);
+    assert_eq!(read["badge"], 0);
+
     let findings = by_name("diagnosis")["findings"].as_array().unwrap();
     assert_eq!(findings[0]["code"], "oppo_channel_id_required");
     assert_eq!(findings[0]["severity"], "error");
