@@ -109,17 +109,71 @@ final class PushServices {
         tokens.fail(reason)
     }
 
-    /// A tap: the core detects the channel from the payload, parses it and
-    /// routes it; an unusable payload opens the home screen, never crashes.
+    /// A tap: the core detects the channel from the payload, parses it,
+    /// marks it clicked and routes it (home for another account's
+    /// notification); an unusable payload opens the home screen, never crashes.
     func handleTap(_ input: ClickInput?) {
         guard let core else { return }
         do {
             guard let input else { throw PushError.InvalidInput(reason: "userInfo is not JSON") }
-            let notification = try core.parseClick(input: input)
-            router.open(core.route(notification: notification), title: notification.nickname)
+            let outcome = try core.handleTap(input: input)
+            router.open(outcome.route, title: outcome.notification.nickname)
+            let badge = outcome.badge
+            Task { await NotificationLedger.setBadge(badge) }
         } catch {
             log.warning("tap not understood: \(String(describing: error))")
             router.open(.home, title: nil)
+        }
+    }
+
+    /// The IM SDK reported a recall (`onRecvMessageRevoked`): the shown
+    /// notification goes, and a late APNs copy will be suppressed.
+    func messageRecalled(messageId: String) {
+        guard let core else { return }
+        do {
+            let change = try core.onMessageRecalled(messageId: messageId)
+            Task { await NotificationLedger.apply(change) }
+        } catch {
+            log.warning("recall not applied: \(String(describing: error))")
+        }
+    }
+
+    /// The conversation was read on another device (the IM SDK's read
+    /// receipt or conversation-changed callback, with the last read time).
+    func conversationRead(conversationId: String, upToMs: Int64) {
+        guard let core else { return }
+        do {
+            let change = try core.onConversationRead(conversationId: conversationId, readUpToMs: upToMs)
+            Task { await NotificationLedger.apply(change) }
+        } catch {
+            log.warning("read not applied: \(String(describing: error))")
+        }
+    }
+
+    /// An APNs alert about to be presented while the app runs: the core
+    /// decides (a duplicate, a recalled message, another account's push or
+    /// one after logout is not presented), and a shown one is recorded
+    /// under the system's identifier so a recall or read can remove it.
+    func shouldPresent(_ input: ClickInput, identifier: String) -> Bool {
+        guard let core else { return true }
+        do {
+            let outcome = try core.handleReceived(input: input, source: "apns-foreground")
+            if case let .suppress(reason, badge) = outcome.decision {
+                log.info("not presenting: \(String(describing: reason))")
+                Task { await NotificationLedger.setBadge(badge) }
+                return false
+            }
+            let change = try core.notificationShown(
+                notification: outcome.notification,
+                handle: NotificationHandle(tag: identifier, id: 0),
+                source: "apns-foreground"
+            )
+            Task { await NotificationLedger.apply(change) }
+            return change.remove.isEmpty
+        } catch {
+            // Losing a message is worse than showing it twice.
+            log.warning("presenting without the core: \(String(describing: error))")
+            return true
         }
     }
 
