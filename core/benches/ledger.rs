@@ -41,7 +41,8 @@ fn show(ledger: &Ledger, i: usize) {
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(dir.path().join("pushcore.db"), Arc::new(SystemClock)).unwrap());
+    let store =
+        Arc::new(Store::open(dir.path().join("pushcore.db"), Arc::new(SystemClock)).unwrap());
     let ledger = Ledger::new(
         store,
         DedupSettings {

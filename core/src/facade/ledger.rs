@@ -5,8 +5,10 @@
 //! broken store degrades (show it: losing a message is worse).
 
 use super::PushCore;
+use crate::diagnostics::badge::BadgeMethod;
 use crate::error::{invalid_input, PushError};
 use crate::payload::NormalizedNotification;
+use crate::registration::DeviceInfo;
 use crate::store::dedup_key::{derive_key, MessageFields};
 use crate::store::ledger::{
     self, check_source, Change, Decision, Handle, Incoming, Recorded, Shown, Suppress,
@@ -64,6 +66,14 @@ pub enum ReceivedDecision {
 pub struct LedgerChange {
     pub remove: Vec<NotificationHandle>,
     pub badge: u32,
+}
+
+/// How the app icon badge is set on `device` (the per-vendor launcher
+/// APIs, `Notification.setNumber`, or iOS `setBadgeCount`): the Android
+/// platform layer picks its badge adapter by it; `diagnose` reports it too.
+#[uniffi::export]
+pub fn badge_method(device: DeviceInfo) -> BadgeMethod {
+    crate::diagnostics::badge::badge_method(&device)
 }
 
 #[uniffi::export]
