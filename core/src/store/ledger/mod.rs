@@ -178,6 +178,18 @@ const PRUNE_EVERY: u32 = 64;
 const PRUNE_BATCH: i64 = 1000;
 
 const SESSION: &str = "SELECT account FROM ledger_account WHERE id = 1";
+/// The login state and the message's state in one step (the hot path).
+const ADMIT: &str = "SELECT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1),
+         (SELECT account FROM ledger_account WHERE id = 1),
+         (SELECT state FROM ledger_shown WHERE message_key = ?1)";
+/// The badge with the login state read in the same statement.
+const BADGE_NOW: &str = "SELECT CASE
+         WHEN NOT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1)
+             THEN (SELECT count(*) FROM ledger_shown WHERE state = 1)
+         WHEN (SELECT account FROM ledger_account WHERE id = 1) IS NULL THEN 0
+         ELSE (SELECT count(*) FROM ledger_shown WHERE state = 1
+               AND account = (SELECT account FROM ledger_account WHERE id = 1))
+     END";
 const SET_SESSION: &str = "INSERT INTO ledger_account(id, account, changed_ms) VALUES (1, ?1, ?2)
      ON CONFLICT(id) DO UPDATE SET account = excluded.account, changed_ms = excluded.changed_ms";
 const ROW: &str =
@@ -190,14 +202,16 @@ const UPSERT_SHOWN: &str =
          conversation = excluded.conversation, handle_tag = excluded.handle_tag,
          handle_id = excluded.handle_id, message_ms = excluded.message_ms,
          shown_ms = excluded.shown_ms, state = 1,
-         content_digest = excluded.content_digest, source = excluded.source";
+         content_digest = excluded.content_digest, source = excluded.source
+     WHERE ledger_shown.state != 4";
 /// A recall for a message not shown (yet): remembered, so the late
 /// delivery is suppressed. No handle, no account: it never counts.
 const TOMBSTONE: &str = "INSERT INTO ledger_shown(message_key, account, conversation, handle_tag,
          handle_id, message_ms, shown_ms, state, content_digest, source)
      VALUES (?1, '', '', '', 0, ?2, ?2, 4, '', 'recall')";
 const SET_STATE: &str = "UPDATE ledger_shown SET state = ?2 WHERE message_key = ?1";
-const SET_CONTENT: &str = "UPDATE ledger_shown SET content_digest = ?2 WHERE message_key = ?1";
+const SET_CONTENT: &str = "UPDATE ledger_shown SET content_digest = ?2
+     WHERE message_key = ?1 AND state = 1 AND content_digest = ?3";
 const READ: &str = "UPDATE ledger_shown SET state = 3
      WHERE conversation = ?1 AND message_ms <= ?2 AND state IN (1, 2)
      RETURNING handle_tag, handle_id";
@@ -251,11 +265,19 @@ impl Ledger {
     pub fn admit(&self, message_key: &str, receiver: Option<&str>) -> Result<Option<Suppress>> {
         let key = bounded(message_key);
         self.store.with_conn(|conn| {
-            if let Some(reason) = guard(&session_in(conn)?, receiver) {
+            let (known, account, state): (bool, Option<String>, Option<i64>) = conn
+                .prepare_cached(ADMIT)?
+                .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let session = match (known, account) {
+                (false, _) => Session::Unknown,
+                (true, None) => Session::LoggedOut,
+                (true, Some(account)) => Session::LoggedIn(account),
+            };
+            if let Some(reason) = guard(&session, receiver) {
                 return Ok(Some(reason));
             }
-            let state = row_in(conn, &key)?.map(|r| r.state);
-            Ok((state == Some(State::Recalled)).then_some(Suppress::Recalled))
+            let recalled = state == Some(State::Recalled.code());
+            Ok(recalled.then_some(Suppress::Recalled))
         })
     }
 
@@ -274,12 +296,8 @@ impl Ledger {
         let recorded = self.store.with_conn(|conn| {
             let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
             let session = session_in(&tx)?;
-            if row_in(&tx, &key)?.is_some_and(|r| r.state == State::Recalled) {
-                let badge = badge_in(&tx, &session)?;
-                tx.commit()?;
-                return Ok(Recorded::Recalled { badge });
-            }
-            tx.prepare_cached(UPSERT_SHOWN)?.execute(params![
+            // No row changes only when a recall got there first.
+            let changed = tx.prepare_cached(UPSERT_SHOWN)?.execute(params![
                 key,
                 account_of(&session),
                 conversation,
@@ -292,7 +310,11 @@ impl Ledger {
             ])?;
             let badge = badge_in(&tx, &session)?;
             tx.commit()?;
-            Ok(Recorded::Shown { badge })
+            Ok(if changed == 1 {
+                Recorded::Shown { badge }
+            } else {
+                Recorded::Recalled { badge }
+            })
         })?;
         self.inserted();
         Ok(recorded)
@@ -304,20 +326,26 @@ impl Ledger {
         let key = bounded(message_key);
         let digest = content_digest(content);
         self.store.with_conn(|conn| {
-            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-            let session = session_in(&tx)?;
-            let row = row_in(&tx, &key)?;
-            let answer = match row {
+            // Read-only in the common case (a plain repeat), so no write
+            // lock; an edit is a compare-and-set, so of two processes
+            // seeing the same edit only one answers `Replace`.
+            let answer = match row_in(conn, &key)? {
                 Some(r) if r.state == State::Recalled => Err(Suppress::Recalled),
                 Some(r) if r.state == State::Shown && r.content_digest != digest => {
-                    tx.prepare_cached(SET_CONTENT)?
-                        .execute(params![key, digest])?;
-                    Ok(r.handle)
+                    let changed = conn.prepare_cached(SET_CONTENT)?.execute(params![
+                        key,
+                        digest,
+                        r.content_digest
+                    ])?;
+                    if changed == 1 {
+                        Ok(r.handle)
+                    } else {
+                        Err(Suppress::Duplicate)
+                    }
                 }
                 _ => Err(Suppress::Duplicate),
             };
-            let badge = badge_in(&tx, &session)?;
-            tx.commit()?;
+            let badge = badge_now(conn)?;
             Ok(match answer {
                 Ok(handle) => Repeat::Replace { handle, badge },
                 Err(reason) => Repeat::Suppress { reason, badge },
@@ -416,10 +444,7 @@ impl Ledger {
 
     /// The logged-in account's notifications still shown.
     pub fn badge(&self) -> Result<u32> {
-        self.store.with_conn(|conn| {
-            let session = session_in(conn)?;
-            Ok(badge_in(conn, &session)?)
-        })
+        self.store.with_conn(|conn| Ok(badge_now(conn)?))
     }
 
     /// The newest `limit` rows, newest first.
@@ -503,6 +528,14 @@ fn account_of(session: &Session) -> &str {
         Session::LoggedIn(account) => account,
         _ => "",
     }
+}
+
+/// [`badge_in`] for callers that did not read the session themselves.
+fn badge_now(conn: &Connection) -> rusqlite::Result<u32> {
+    let count: i64 = conn
+        .prepare_cached(BADGE_NOW)?
+        .query_row([], |r| r.get(0))?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 fn badge_in(conn: &Connection, session: &Session) -> rusqlite::Result<u32> {
