@@ -429,15 +429,16 @@ impl Ledger {
     pub fn clicked(&self, message_key: &str, receiver: Option<&str>) -> Result<Tapped> {
         let key = bounded(message_key);
         self.store.with_conn(|conn| {
-            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-            let session = session_in(&tx)?;
-            let shown_for = row_in(&tx, &key)?
-                .map(|r| r.account)
-                .filter(|a| !a.is_empty());
-            tx.prepare_cached(CLICK)?.execute(params![key])?;
+            // No write lock unless the row is still shown (a repeated tap,
+            // or a tap on a notification the ledger never saw, reads only).
+            let session = session_in(conn)?;
+            let row = row_in(conn, &key)?;
+            if row.as_ref().is_some_and(|r| r.state == State::Shown) {
+                conn.prepare_cached(CLICK)?.execute(params![key])?;
+            }
+            let shown_for = row.map(|r| r.account).filter(|a| !a.is_empty());
             let guarded = guard(&session, shown_for.as_deref().or(receiver));
-            let badge = badge_in(&tx, &session)?;
-            tx.commit()?;
+            let badge = badge_in(conn, &session)?;
             Ok(Tapped { guarded, badge })
         })
     }
