@@ -66,6 +66,8 @@ macro_rules! safety_with_core {
 
 /// Bumped whenever a signature or the buffer layout changes; the Kotlin side
 /// refuses a library whose version differs from the one it was written for.
+/// 4: `ReceivedOutcome.decision` replaced `dedup` and `TapOutcome` gained
+/// `badge`, so the answers of the received and tap calls changed layout.
 pub const ABI_VERSION: u32 = 4;
 
 /// Bytes before an answer that fits in the caller's buffer.
