@@ -131,6 +131,20 @@ class LedgerTest {
     }
 
     @Test
+    fun `badgeMethod names the launcher API each vendor documents`() {
+        for ((brand, method) in listOf(
+            "HUAWEI" to BadgeMethod.HUAWEI_LAUNCHER,
+            "HONOR" to BadgeMethod.HONOR_LAUNCHER,
+            "vivo" to BadgeMethod.VIVO_BROADCAST,
+            "Xiaomi" to BadgeMethod.XIAOMI_NOTIFICATION_COUNT,
+            "OPPO" to BadgeMethod.DOT_ONLY,
+            "Google" to BadgeMethod.NOTIFICATION_NUMBER,
+        )) {
+            assertEquals(method, badgeMethod(TestSupport.androidDevice(brand)), brand)
+        }
+    }
+
+    @Test
     fun `bad input is a typed error and a broken store still shows the message`() {
         newCore().use { core ->
             assertEquals("invalid_input", assertThrows<PushException.InvalidInput> { core.onMessageRecalled(" ") }.code)
