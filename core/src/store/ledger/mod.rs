@@ -185,10 +185,10 @@ const ADMIT: &str = "SELECT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1),
 /// The badge with the login state read in the same statement.
 const BADGE_NOW: &str = "SELECT CASE
          WHEN NOT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1)
-             THEN (SELECT count(*) FROM ledger_shown WHERE state = 1)
+             THEN (SELECT coalesce(sum(shown), 0) FROM ledger_unread)
          WHEN (SELECT account FROM ledger_account WHERE id = 1) IS NULL THEN 0
-         ELSE (SELECT count(*) FROM ledger_shown WHERE state = 1
-               AND account = (SELECT account FROM ledger_account WHERE id = 1))
+         ELSE (SELECT coalesce(sum(shown), 0) FROM ledger_unread
+               WHERE account = (SELECT account FROM ledger_account WHERE id = 1))
      END";
 const SET_SESSION: &str = "INSERT INTO ledger_account(id, account, changed_ms) VALUES (1, ?1, ?2)
      ON CONFLICT(id) DO UPDATE SET account = excluded.account, changed_ms = excluded.changed_ms";
@@ -218,8 +218,9 @@ const READ: &str = "UPDATE ledger_shown SET state = 3
 const DISMISS: &str =
     "UPDATE ledger_shown SET state = 3 WHERE handle_tag = ?1 AND handle_id = ?2 AND state = 1";
 const CLICK: &str = "UPDATE ledger_shown SET state = 2 WHERE message_key = ?1 AND state = 1";
-const BADGE_OF: &str = "SELECT count(*) FROM ledger_shown WHERE account = ?1 AND state = 1";
-const BADGE_ALL: &str = "SELECT count(*) FROM ledger_shown WHERE state = 1";
+/// The trigger-kept counts (`ledger_unread`), one lookup; 0 for no row.
+const BADGE_OF: &str = "SELECT coalesce(sum(shown), 0) FROM ledger_unread WHERE account = ?1";
+const BADGE_ALL: &str = "SELECT coalesce(sum(shown), 0) FROM ledger_unread";
 const LIST: &str = "SELECT message_key, account, conversation, handle_tag, handle_id, message_ms,
          shown_ms, state, source FROM ledger_shown ORDER BY id DESC LIMIT ?1";
 const PRUNE_TTL: &str = "DELETE FROM ledger_shown WHERE id IN (
@@ -536,7 +537,12 @@ fn badge_now(conn: &Connection) -> rusqlite::Result<u32> {
     let count: i64 = conn
         .prepare_cached(BADGE_NOW)?
         .query_row([], |r| r.get(0))?;
-    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    Ok(to_badge(count))
+}
+
+/// Never negative, saturating.
+fn to_badge(count: i64) -> u32 {
+    u32::try_from(count.max(0)).unwrap_or(u32::MAX)
 }
 
 fn badge_in(conn: &Connection, session: &Session) -> rusqlite::Result<u32> {
@@ -549,7 +555,7 @@ fn badge_in(conn: &Connection, session: &Session) -> rusqlite::Result<u32> {
             .prepare_cached(BADGE_OF)?
             .query_row([me], |r| r.get(0))?,
     };
-    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    Ok(to_badge(count))
 }
 
 struct Row {

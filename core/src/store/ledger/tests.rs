@@ -417,3 +417,79 @@ fn a_store_that_cannot_open_is_an_error_not_a_panic() {
     assert_eq!(err.code(), "storage");
     assert!(ledger.badge().is_err());
 }
+
+mod counted {
+    //! The badge comes from trigger-kept counts; whatever happens, they
+    //! must equal a plain count of the shown rows.
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Show(u8),
+        Recall(u8),
+        Read(u8, i64),
+        Dismiss(u8),
+        Click(u8),
+        Login(Option<u8>),
+        Prune,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (0u8..20).prop_map(Op::Show),
+            1 => (0u8..20).prop_map(Op::Recall),
+            1 => (0u8..3, 0i64..25).prop_map(|(c, t)| Op::Read(c, t)),
+            1 => (0u8..20).prop_map(Op::Dismiss),
+            1 => (0u8..20).prop_map(Op::Click),
+            1 => prop::option::of(0u8..2).prop_map(Op::Login),
+            1 => Just(Op::Prune),
+        ]
+    }
+
+    fn counted(ledger: &Ledger) -> u32 {
+        let session = ledger.session().unwrap();
+        ledger
+            .store
+            .with_conn(|conn| {
+                let n: i64 = match &session {
+                    Session::LoggedOut => 0,
+                    Session::Unknown => conn.query_row(
+                        "SELECT count(*) FROM ledger_shown WHERE state = 1",
+                        [],
+                        |r| r.get(0),
+                    )?,
+                    Session::LoggedIn(me) => conn.query_row(
+                        "SELECT count(*) FROM ledger_shown WHERE state = 1 AND account = ?1",
+                        [me],
+                        |r| r.get(0),
+                    )?,
+                };
+                Ok(n as u32)
+            })
+            .unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn the_badge_always_equals_a_count_of_shown_rows(ops in prop::collection::vec(op(), 1..40)) {
+            let f = Fixture::new();
+            let ledger = f.ledger_with(DedupSettings { ttl_seconds: 3600, max_rows: 8, digest_window_seconds: 120 });
+            for op in ops {
+                let id = |i: u8| format!("m{i}");
+                let conv = |i: u8| format!("c2c_{}", i % 3);
+                match op {
+                    Op::Show(i) => { show(&ledger, &id(i), &conv(i), i64::from(i)); }
+                    Op::Recall(i) => { ledger.recall(&key(&id(i))).unwrap(); }
+                    Op::Read(c, t) => { ledger.read(&format!("c2c_{c}"), t).unwrap(); }
+                    Op::Dismiss(i) => { ledger.dismissed(&handle(&id(i))).unwrap(); }
+                    Op::Click(i) => { ledger.clicked(&key(&id(i)), None).unwrap(); }
+                    Op::Login(user) => { ledger.set_session(user.map(|u| format!("user{u}")).as_deref()).unwrap(); }
+                    Op::Prune => { ledger.prune().unwrap(); }
+                }
+                prop_assert_eq!(ledger.badge().unwrap(), counted(&ledger));
+            }
+        }
+    }
+}
