@@ -10,9 +10,13 @@
 // layout that links the host build for `swift test`); SwiftPM only ever reads
 // a file named Package.swift.
 //
-// The package builds in the Swift 5 language mode: the generated bindings
-// are not written for Swift 6 strict concurrency. Apps using it may be in
-// Swift 6 mode (the iOS sample is).
+// The package builds in the Swift 5 language mode. Swift 6 mode found
+// exactly two errors in the generated bindings (Swift 6.3, commit d9c81ef),
+// both in UniFFI's async trait helpers, which `cargo xtask bindings` now
+// rewrites (xtask/src/swift6_async.rs; not yet compiled by a toolchain).
+// The mode becomes .v6 once a toolchain run confirms the sources and the
+// tests are Swift 6 clean. Apps using the package may be in Swift 6 mode
+// (the iOS sample is).
 import PackageDescription
 
 let package = Package(

@@ -152,6 +152,7 @@ fn play(out: &mut Out, dir: &Path) -> Step {
     let message = inbox.build(out)?;
     inbox.deliver_twice(out, &message)?;
     inbox.tap(out, &message)?;
+    inbox.tap_group_call(out)?;
     inbox.recall(out)?;
     inbox.read_on_desktop(out)?;
     inbox.other_account(out)?;

@@ -7,10 +7,12 @@
 
 use crate::args::{self, Args};
 use pushcore::config::AllowedUrl;
-use pushcore::payload::{self, NormalizedNotification};
+use pushcore::entity::CallInfo;
+use pushcore::payload::{self, NormalizedNotification, PayloadFinding};
 use pushcore::routing::{self, Route};
-use pushcore::{PushConfig, PushError};
+use pushcore::{ChatType, PushConfig, PushError};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::process::ExitCode;
 
@@ -30,15 +32,18 @@ OPTIONS:
     --config FILE    PushCore config whose routing.url_allow_list is used for routes
 ";
 
-/// The CLI's output contract (snake_case keys).
+/// The CLI's output contract (snake_case keys). `chat_type`, `sender` and
+/// `conversation_id` are null for a payload that names no conversation;
+/// `extras` is empty under `--lines`, which skips it for speed.
 #[derive(Serialize)]
 struct Output<'a> {
     channel: &'static str,
-    chat_type: &'static str,
-    sender: &'a str,
-    conversation_id: &'a str,
+    chat_type: Option<&'static str>,
+    sender: Option<&'a str>,
+    conversation_id: Option<&'a str>,
     action: &'static str,
     action_code: u32,
+    call: Option<&'a CallInfo>,
     nickname: Option<&'a str>,
     face_url: Option<&'a str>,
     content: Option<&'a str>,
@@ -47,8 +52,13 @@ struct Output<'a> {
     newer_version: bool,
     message_id: Option<&'a str>,
     vendor_message_id: Option<&'a str>,
+    vendor_notification_id: Option<&'a str>,
     title: Option<&'a str>,
     body: Option<&'a str>,
+    /// The bytes as numbers 0..=255, however the sender wrote them.
+    custom_data: Option<&'a [u8]>,
+    extras: BTreeMap<&'a str, &'a str>,
+    findings: &'a [PayloadFinding],
     route: &'a Route,
 }
 
@@ -160,11 +170,12 @@ fn write_output(
     let route = routing::route(n, allow_list);
     let view = Output {
         channel: n.channel.as_str(),
-        chat_type: n.chat_type.as_str(),
-        sender: &n.sender,
-        conversation_id: &n.conversation_id,
+        chat_type: n.chat_type.map(ChatType::as_str),
+        sender: n.sender.as_deref(),
+        conversation_id: n.conversation_id.as_deref(),
         action: n.action.as_str(),
         action_code: n.action.code(),
+        call: n.call.as_ref(),
         nickname: n.nickname.as_deref(),
         face_url: n.face_url.as_deref(),
         content: n.content.as_deref(),
@@ -173,8 +184,17 @@ fn write_output(
         newer_version: n.newer_version,
         message_id: n.message_id.as_deref(),
         vendor_message_id: n.vendor_message_id.as_deref(),
+        vendor_notification_id: n.vendor_notification_id.as_deref(),
         title: n.title.as_deref(),
         body: n.body.as_deref(),
+        custom_data: n.custom_data.as_deref(),
+        // Sorted, so the output is stable for diffing and tests.
+        extras: n
+            .extras
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect(),
+        findings: &n.findings,
         route: &route,
     };
     serde_json::to_writer(&mut *out, &view)?;

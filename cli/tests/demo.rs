@@ -42,6 +42,8 @@ const EXPECTED: &[&str] = &[
     "notification_suppressed",
     "clicked",
     "routed",
+    "clicked",
+    "routed",
     // recall: shown, recalled, the late copy suppressed
     "notification_shown",
     "recalled",
@@ -99,6 +101,19 @@ fn the_json_event_log_tells_the_whole_story_in_order() {
         by_name("routed")["route"],
         serde_json::json!({ "kind": "c2c_chat", "user_id": "bob" })
     );
+    let call_events: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["event"] == "clicked" || e["event"] == "routed")
+        .skip(2)
+        .collect();
+    assert_eq!(call_events[0]["conversation_id"], "group_@TGS#team");
+    let route = &call_events[1]["route"];
+    assert_eq!(route["kind"], "call");
+    assert_eq!(route["sender"], "carol");
+    assert_eq!(route["group_id"], "@TGS#team");
+    assert_eq!(route["media"], "video");
+    assert_eq!(route["invited"], serde_json::json!(["bob", "dave"]));
+    assert_eq!(route["call_id"], call_events[0]["call_id"]);
     // The ledger's steps: each answer carries the badge.
     let recalled = by_name("recalled");
     let shown_then_recalled = &events[names.iter().position(|n| *n == "recalled").unwrap() - 1];

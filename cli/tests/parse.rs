@@ -32,10 +32,102 @@ fn prints_the_normalized_notification_with_snake_case_keys() {
     );
     let v = stdout_json(&out);
     let expected = json!({"channel":"xiaomi","chat_type":"c2c","sender":"u7","conversation_id":"c2c_u7",
-        "action":"chat","action_code":1,"nickname":"Lin","face_url":"https://f/a.png","content":"hello",
+        "action":"chat","action_code":1,"call":null,"nickname":"Lin","face_url":"https://f/a.png","content":"hello",
         "send_time":1732600000,"version":1,"newer_version":false,"message_id":"m-1","vendor_message_id":"sdm9",
-        "title":"Lin","body":"hello","route":{"kind":"c2c_chat","user_id":"u7"}});
+        "vendor_notification_id":null,"title":"Lin","body":"hello","custom_data":null,"extras":{},"findings":[],
+        "route":{"kind":"c2c_chat","user_id":"u7"}});
     assert_eq!(v, expected);
+}
+
+fn example(name: &str) -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/examples/taps/").to_string() + name;
+    let out = pushcore(&["parse", &path], b"");
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout_json(&out)
+}
+
+/// docs/examples/taps: what each Tencent sender writes, and the shapes of
+/// issue 19, each opening the right place.
+#[test]
+fn every_tap_example_routes_where_its_sender_meant() {
+    let table = [
+        (
+            "android-gson-fcm.json",
+            "fcm",
+            json!("c2c_user_7"),
+            json!({"kind":"c2c_chat","user_id":"user_7"}),
+        ),
+        (
+            "ios-nsjsonserialization.json",
+            "apns",
+            json!("group_@TGS#ios"),
+            json!({"kind":"group_chat","group_id":"@TGS#ios"}),
+        ),
+        (
+            "newer-uikit-vivo.json",
+            "vivo",
+            json!("c2c_kt_user"),
+            json!({"kind":"c2c_chat","user_id":"kt_user"}),
+        ),
+        (
+            "flutter-conversation-id.json",
+            "fcm",
+            json!("group_@TGS#flutter"),
+            json!({"kind":"group_chat","group_id":"@TGS#flutter"}),
+        ),
+        (
+            "app-keys-entity-xiaomi.json",
+            "xiaomi",
+            Value::Null,
+            json!({"kind":"home"}),
+        ),
+        (
+            "malformed-optional-fields.json",
+            "oppo",
+            json!("c2c_u9"),
+            json!({"kind":"c2c_chat","user_id":"u9"}),
+        ),
+        (
+            "group-call-huawei.json",
+            "huawei",
+            json!("group_@TGS#team"),
+            json!({"kind":"call","chat_type":"group",
+            "sender":"carol","group_id":"@TGS#team","call_id":"call-77","media":"video","invited":["bob","dave"]}),
+        ),
+    ];
+    for (name, channel, conversation, route) in table {
+        let v = example(name);
+        assert_eq!(v["channel"], channel, "{name}");
+        assert_eq!(v["conversation_id"], conversation, "{name}");
+        assert_eq!(v["route"], route, "{name}");
+    }
+    let hi: Vec<u8> = "hi 你好".bytes().collect();
+    assert_eq!(example("android-gson-fcm.json")["custom_data"], json!(hi));
+    assert_eq!(
+        example("ios-nsjsonserialization.json")["custom_data"],
+        json!(hi)
+    );
+    let keys = example("app-keys-entity-xiaomi.json");
+    assert_eq!(keys["extras"], json!({"key1":"value1","key2":"value2"}));
+    assert_eq!(keys["vendor_notification_id"], "7");
+    let call = example("group-call-huawei.json");
+    assert_eq!(call["vendor_message_id"], "hw-123");
+    assert_eq!(call["vendor_notification_id"], "42");
+    let malformed = example("malformed-optional-fields.json");
+    let fields: Vec<&str> = malformed["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        ["entity.nickname", "entity.sendTime", "entity.customData"]
+    );
 }
 
 #[test]

@@ -36,7 +36,7 @@ fn actor_cycle(c: &mut Criterion) {
         .expect("runtime");
     let (platform, backend) = fakes();
     backend.set_session(Some("alice".into()));
-    let (actor, tx, mut state) = Actor::new(Deps {
+    let (actor, handles) = Actor::new(Deps {
         config: config(),
         platform,
         reporter: backend,
@@ -44,31 +44,27 @@ fn actor_cycle(c: &mut Criterion) {
         store: Box::new(MemoryStore::default()),
         jitter: Jitter::seeded(1),
     });
+    let (tx, mut progress) = (handles.commands, handles.progress);
+    let state = handles.state;
     let _task = runtime.spawn(actor.run());
-    let mut session = 0u64;
     c.bench_function("registration/actor_login_register_logout", |b| {
         b.iter(|| {
             runtime.block_on(async {
-                session += 1;
                 let login = Command::Login {
                     user_id: "alice".into(),
-                    session,
                 };
-                tx.send(login).expect("actor alive");
-                let target = session;
-                state
-                    .wait_for(|s| s.session >= target && s.phase == RegistrationPhase::Registered)
+                let target = tx.send(login).expect("actor alive");
+                progress
+                    .wait_for(|p| p.applied >= target && p.settled)
                     .await
                     .expect("registered");
-                session += 1;
+                assert_eq!(state.borrow().phase, RegistrationPhase::Registered);
                 let logout = Command::Logout {
                     reason: LogoutReason::KickedOffline,
-                    session,
                 };
-                tx.send(logout).expect("actor alive");
-                let target = session;
-                state
-                    .wait_for(|s| s.session >= target && s.is_settled())
+                let target = tx.send(logout).expect("actor alive");
+                progress
+                    .wait_for(|p| p.applied >= target && p.settled)
                     .await
                     .expect("logged out");
             })

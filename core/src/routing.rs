@@ -12,7 +12,7 @@
 //! or read local data are refused even if listed.
 
 use crate::config::AllowedUrl;
-use crate::entity::{ChatType, NotificationAction};
+use crate::entity::{CallMedia, ChatType, NotificationAction};
 use crate::payload::NormalizedNotification;
 use serde::Serialize;
 
@@ -42,10 +42,17 @@ pub enum Route {
     GroupChat {
         group_id: String,
     },
+    /// The call screen. `sender` is the caller; `group_id` is set for a
+    /// group call; `call_id`, `media` and `invited` come from the call's
+    /// signalling (unknown or empty when it was malformed).
     Call {
         #[serde(serialize_with = "chat_type_name")]
         chat_type: ChatType,
         sender: String,
+        group_id: Option<String>,
+        call_id: Option<String>,
+        media: CallMedia,
+        invited: Vec<String>,
     },
     Home,
     Url {
@@ -58,31 +65,46 @@ fn chat_type_name<S: serde::Serializer>(chat_type: &ChatType, s: S) -> Result<S:
     s.serialize_str(chat_type.as_str())
 }
 
-/// Chooses the destination for a tap.
+/// Chooses the destination for a tap. A tap that names no conversation
+/// (an entity of the app's own keys) goes home, or to its allowed URL.
 pub fn route(notification: &NormalizedNotification, allow_list: &[AllowedUrl]) -> Route {
+    let (Some(chat_type), Some(sender)) = (notification.chat_type, &notification.sender) else {
+        return url_or_home(notification, allow_list);
+    };
     match notification.action {
-        NotificationAction::Call => Route::Call {
-            chat_type: notification.chat_type,
-            sender: notification.sender.clone(),
+        NotificationAction::Call => {
+            let call = notification.call.as_ref();
+            let group_id = call.and_then(|c| c.group_id.clone());
+            Route::Call {
+                chat_type: if group_id.is_some() {
+                    ChatType::Group
+                } else {
+                    chat_type
+                },
+                sender: sender.clone(),
+                group_id,
+                call_id: call.and_then(|c| c.call_id.clone()),
+                media: call.map_or(CallMedia::Unknown, |c| c.media),
+                invited: call.map(|c| c.invited.clone()).unwrap_or_default(),
+            }
+        }
+        NotificationAction::Chat => match chat_type {
+            ChatType::C2c => Route::C2cChat {
+                user_id: sender.clone(),
+            },
+            ChatType::Group => Route::GroupChat {
+                group_id: sender.clone(),
+            },
         },
-        NotificationAction::Chat => chat(notification),
-        NotificationAction::Other { .. } => notification
-            .extras
-            .get(URL_KEY)
-            .filter(|url| is_allowed_url(url, allow_list))
-            .map_or(Route::Home, |url| Route::Url { url: url.clone() }),
+        NotificationAction::Other { .. } => url_or_home(notification, allow_list),
     }
 }
 
-fn chat(n: &NormalizedNotification) -> Route {
-    match n.chat_type {
-        ChatType::C2c => Route::C2cChat {
-            user_id: n.sender.clone(),
-        },
-        ChatType::Group => Route::GroupChat {
-            group_id: n.sender.clone(),
-        },
-    }
+fn url_or_home(n: &NormalizedNotification, allow_list: &[AllowedUrl]) -> Route {
+    n.extras
+        .get(URL_KEY)
+        .filter(|url| is_allowed_url(url, allow_list))
+        .map_or(Route::Home, |url| Route::Url { url: url.clone() })
 }
 
 /// True when `url` is `scheme://host[/...]` with scheme and host exactly on
@@ -137,10 +159,11 @@ mod tests {
     ) -> NormalizedNotification {
         NormalizedNotification {
             channel: TapChannel::Fcm,
-            chat_type,
-            sender: "s1".into(),
-            conversation_id: format!("{}_s1", chat_type.as_str()),
+            chat_type: Some(chat_type),
+            sender: Some("s1".into()),
+            conversation_id: Some(format!("{}_s1", chat_type.as_str())),
             action,
+            call: None,
             nickname: None,
             face_url: None,
             content: None,
@@ -149,12 +172,14 @@ mod tests {
             newer_version: false,
             message_id: None,
             vendor_message_id: None,
+            vendor_notification_id: None,
             title: None,
             body: None,
             custom_data: None,
             extras: url
                 .map(|u| HashMap::from([(URL_KEY.to_string(), u.to_string())]))
                 .unwrap_or_default(),
+            findings: Vec::new(),
         }
     }
 
@@ -194,6 +219,10 @@ mod tests {
                 Route::Call {
                     chat_type: ChatType::C2c,
                     sender: "s1".into(),
+                    group_id: None,
+                    call_id: None,
+                    media: CallMedia::Unknown,
+                    invited: vec![],
                 },
             ),
             (ChatType::Group, other, None, Route::Home),
@@ -257,11 +286,15 @@ mod tests {
     fn the_route_json_names_its_kind() {
         let call = Route::Call {
             chat_type: ChatType::Group,
-            sender: "g".into(),
+            sender: "u1".into(),
+            group_id: Some("g".into()),
+            call_id: Some("c1".into()),
+            media: CallMedia::Video,
+            invited: vec!["u2".into()],
         };
         assert_eq!(
             serde_json::to_string(&call).unwrap(),
-            r#"{"kind":"call","chat_type":"group","sender":"g"}"#
+            r#"{"kind":"call","chat_type":"group","sender":"u1","group_id":"g","call_id":"c1","media":"video","invited":["u2"]}"#
         );
         assert_eq!(
             serde_json::to_string(&Route::Home).unwrap(),

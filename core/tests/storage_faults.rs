@@ -49,7 +49,7 @@ fn a_directory_nobody_can_write_fails_only_the_stateful_calls() {
             channel_hint: Some(PushChannel::Honor),
         })
         .expect("parsing needs no storage");
-    assert_eq!(tap.sender, "alice");
+    assert_eq!(tap.sender.as_deref(), Some("alice"));
     assert_eq!(
         core.route(tap),
         Route::C2cChat {

@@ -6,7 +6,8 @@ import PushCore
 /// payload can name another destination (push-facts.md section 10).
 enum Destination: Hashable, Sendable {
     case chat(conversationId: String, title: String)
-    case call(callerId: String)
+    /// The call screen; `groupId` is set for a group call.
+    case call(callerId: String, groupId: String?)
 }
 
 /// Navigation state, driven by taps and by the UI.
@@ -24,8 +25,8 @@ final class AppRouter {
             show(.chat(conversationId: "c2c_\(userId)", title: title ?? userId))
         case let .groupChat(groupId):
             show(.chat(conversationId: "group_\(groupId)", title: title ?? groupId))
-        case let .call(_, sender):
-            show(.call(callerId: sender))
+        case let .call(_, sender, groupId, _, _, _):
+            show(.call(callerId: sender, groupId: groupId))
         case let .url(url):
             // The core only returns allow-listed https URLs; check the scheme anyway.
             if let page = URL(string: url), page.scheme == "https" { webPage = page }

@@ -37,8 +37,9 @@ struct ContentView: View {
                 switch destination {
                 case let .chat(conversationId, title):
                     ChatView(conversationId: conversationId, title: title)
-                case let .call(callerId):
-                    Text("Incoming call from \(callerId)").navigationTitle("Call")
+                case let .call(callerId, groupId):
+                    Text(groupId.map { "Group call in \($0) from \(callerId)" } ?? "Incoming call from \(callerId)")
+                        .navigationTitle("Call")
                 }
             }
         }

@@ -13,6 +13,8 @@ protocol ImSdk: Sendable {
     func logout() async throws
     func setAPNsToken(businessId: UInt64, token: String) async throws
     func clearAPNsToken() async throws
+    /// Who the SDK is logged in as (`TIMManager.getLoginUser()`), if anyone.
+    func currentUserId() async -> String?
     func setSessionListener(_ listener: @escaping @Sendable (ImSessionEvent) -> Void)
 }
 
@@ -25,13 +27,20 @@ enum ImSessionEvent: Sendable {
 actor FakeImSdk: ImSdk {
     private let log = Logger(subsystem: "dev.pushcore.sample", category: "FakeImSdk")
     private var listener: (@Sendable (ImSessionEvent) -> Void)?
+    private var user: String?
 
     func login(userId: String, userSig: String) async throws {
         log.info("login \(userId.count)-char user")
+        user = userId
     }
 
     func logout() async throws {
         log.info("logout")
+        user = nil
+    }
+
+    func currentUserId() async -> String? {
+        user
     }
 
     func setAPNsToken(businessId: UInt64, token: String) async throws {

@@ -20,7 +20,14 @@ final class ImTokenReporter: TokenReporter, Sendable {
         }
     }
 
-    func clear() async throws {
+    /// `clear.userId` is whose token to remove. The core may retry a clear
+    /// later (also after a restart); if the IM SDK is logged in as someone
+    /// else by then, clearing "the current session" would remove the wrong
+    /// user's token, so it is skipped (the backend's own sequence check, see
+    /// docs/registration.md, covers the rest).
+    func clear(clear: TokenClear) async throws {
+        let current = await im.currentUserId()
+        guard current == nil || current == clear.userId else { return }
         do {
             try await im.clearAPNsToken()
         } catch is CancellationError {

@@ -88,7 +88,7 @@ final class PushServices {
         guard let core else { return }
         do {
             try core.logout(reason: .proactive)
-            _ = try await core.waitUntilSettled(timeoutMs: 10_000)
+            _ = try await core.waitUntilSettled(timeout: 10.0)
         } catch {
             log.warning("push clear did not finish: \(String(describing: error))")
         }
@@ -109,21 +109,39 @@ final class PushServices {
         tokens.fail(reason)
     }
 
-    /// A tap: the core detects the channel from the payload, parses it,
-    /// marks it clicked and routes it (home for another account's
-    /// notification); an unusable payload opens the home screen, never crashes.
+    /// A tap, in one call into the core (`handleTap`): it detects the channel
+    /// from the payload, parses it, records it as clicked and routes it. An
+    /// unusable payload opens the home screen, never crashes. A tap on another
+    /// account's notification (or while logged out) routes home.
+    ///
+    /// As on Android, a tap handled before (the same notification delivered
+    /// twice) still opens its screen, which the router only brings forward;
+    /// one-time side effects, such as "opened" analytics, belong to a fresh
+    /// tap only.
     func handleTap(_ input: ClickInput?) {
         guard let core else { return }
+        let outcome: TapOutcome
         do {
             guard let input else { throw PushError.InvalidInput(reason: "userInfo is not JSON") }
-            let outcome = try core.handleTap(input: input)
-            router.open(outcome.route, title: outcome.notification.nickname)
-            let badge = outcome.badge
-            Task { await NotificationLedger.setBadge(badge) }
+            outcome = try core.handleTap(input: input)
         } catch {
-            log.warning("tap not understood: \(String(describing: error))")
+            let code = (error as? PushError)?.code ?? "unknown"
+            log.warning("tap rejected (\(code)): \(String(describing: error))")
             router.open(.home, title: nil)
+            return
         }
+        let notification = outcome.notification
+        if notification.newerVersion {
+            log.info("tap from a newer entity version \(notification.version)")
+        }
+        // A broken store must not block navigation (dedup is nil): the core
+        // logged why, and the tap counts as the first one.
+        if case .duplicate? = outcome.dedup {
+            log.info("tap handled before: bringing its screen forward")
+        }
+        router.open(outcome.route, title: notification.nickname)
+        let badge = outcome.badge
+        Task { await NotificationLedger.setBadge(badge) }
     }
 
     /// The IM SDK reported a recall (`onRecvMessageRevoked`): the shown

@@ -11,6 +11,7 @@
 
 #[cfg(test)]
 mod shell_lint;
+mod swift6_async;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -166,6 +167,7 @@ fn generate_bindings(root: &Path) -> Result<(), String> {
             )
         })?;
     }
+    swift6_async::rewrite_file(&swift_out.join("PushCore/PushCore.swift"))?;
     println!(
         "  bindings: Kotlin in {}, Swift in {}",
         kotlin_out.display(),

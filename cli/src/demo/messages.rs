@@ -2,9 +2,11 @@
 //! push options, reaches the phone twice (over the IM connection while the
 //! app is up, and as the vendor push) and the dedup store lets one
 //! notification through; then the user taps it, and the tap is parsed,
-//! checked against double handling, and routed.
+//! checked against double handling, and routed; last, a group call rings
+//! and its tap opens the call screen for that group.
 
 use super::support::{core_err, expect, Out, Step};
+use pushcore::entity::CallMedia;
 use pushcore::outbound::{build_push, outbound_message_from_json, simulate_delivery};
 use pushcore::outbound::{FindingSeverity, OutboundMessage};
 use pushcore::payload::click_input_from_json;
@@ -33,6 +35,31 @@ const MESSAGE: &str = r#"{
     "vivo_category": "IM",
     "android_sound": "ring",
     "ios_sound": "default"
+  }
+}"#;
+
+/// Carol calls Bob's team: a video call push for the group, in the form
+/// `pushcore build-push` reads. The call id is filled in per run.
+const GROUP_CALL: &str = r#"{
+  "message_type": "custom",
+  "chat_type": "group",
+  "sender": "carol",
+  "nickname": "Carol",
+  "content": "Carol is calling the team",
+  "options": {
+    "title": "Team call",
+    "desc": "Carol is calling the team",
+    "xiaomi_channel_id": "im_private",
+    "oppo_channel_id": "im",
+    "fcm_channel_id": "im_messages",
+    "huawei_category": "VOIP",
+    "vivo_category": "IM"
+  },
+  "call": {
+    "call_id": "",
+    "media": "video",
+    "invited": ["bob", "dave"],
+    "group_id": "@TGS#team"
   }
 }"#;
 
@@ -182,7 +209,7 @@ impl Inbox<'_> {
             &format!(
                 "{} tap parsed: conversation {}, message {}",
                 tapped.channel.as_str(),
-                tapped.conversation_id,
+                tapped.conversation_id.as_deref().unwrap_or("-"),
                 tapped.message_id.as_deref().unwrap_or("-")
             ),
         );
@@ -197,6 +224,65 @@ impl Inbox<'_> {
             "routed",
             json!({ "route": route }),
             &format!("routed to {}", json!(route)),
+        );
+        Ok(())
+    }
+
+    /// A group call's push is tapped: one `handle_tap` call parses it,
+    /// marks it handled and routes it to the call screen of its group.
+    pub fn tap_group_call(&self, out: &mut Out) -> Step {
+        let mut call: Value =
+            serde_json::from_str(GROUP_CALL).map_err(|e| format!("the demo call: {e}"))?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        call["call"]["call_id"] = json!(format!("call-{}", now.as_micros()));
+        let call =
+            outbound_message_from_json(call.to_string()).map_err(core_err("reading the call"))?;
+        let delivered = simulate_delivery(call.clone(), self.channel)
+            .map_err(core_err("simulating the call push"))?;
+        let input = click_input_from_json(&delivered).map_err(core_err("reading the tap"))?;
+        let outcome = self
+            .core
+            .handle_tap(input)
+            .map_err(core_err("handling the call tap"))?;
+        let tapped = &outcome.notification;
+        expect(outcome.dedup == Some(DedupOutcome::Fresh), || {
+            format!("a new call's tap should be fresh, got {:?}", outcome.dedup)
+        })?;
+        expect(tapped.findings.is_empty(), || {
+            format!("the call push should be clean, got {:?}", tapped.findings)
+        })?;
+        out.event(
+            "clicked",
+            json!({
+                "channel": tapped.channel.as_str(),
+                "conversation_id": tapped.conversation_id,
+                "call_id": tapped.call.as_ref().and_then(|c| c.call_id.clone()),
+                "vendor_message_id": tapped.vendor_message_id,
+            }),
+            &format!(
+                "{} call tap parsed: video call from carol in {}",
+                tapped.channel.as_str(),
+                tapped.conversation_id.as_deref().unwrap_or("-")
+            ),
+        );
+        let expected_call_id = call.call.as_ref().map(|c| c.call_id.clone());
+        let routed_to_group = matches!(
+            &outcome.route,
+            Route::Call { sender, group_id: Some(group), call_id, media: CallMedia::Video, .. }
+                if sender == "carol" && group == "@TGS#team" && *call_id == expected_call_id
+        );
+        expect(routed_to_group, || {
+            format!(
+                "the call should open the team's call screen, got {:?}",
+                outcome.route
+            )
+        })?;
+        out.event(
+            "routed",
+            json!({ "route": outcome.route }),
+            &format!("routed to {}", json!(outcome.route)),
         );
         Ok(())
     }

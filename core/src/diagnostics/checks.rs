@@ -368,6 +368,7 @@ fn session(state: &RegistrationState, f: &mut Findings) {
                 );
             }
         }
-        P::ChoosingChannel | P::Registered | P::NoChannel => {}
+        // ShutDown: the app stopped registration itself; nothing to diagnose.
+        P::ChoosingChannel | P::Registered | P::NoChannel | P::ShutDown => {}
     }
 }

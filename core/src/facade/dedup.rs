@@ -2,6 +2,7 @@
 
 use super::PushCore;
 use crate::channel::PushChannel;
+use crate::entity::ChatType;
 use crate::error::PushError;
 use crate::payload::NormalizedNotification;
 use crate::store::dedup::{DedupKind, DedupOutcome, DedupStats};
@@ -63,10 +64,15 @@ impl From<&NormalizedNotification> for DedupFields {
             im_message_id: n.message_id.clone(),
             vendor_message_id: n.vendor_message_id.clone(),
             channel: n.channel.push_channel(),
-            sender: n.sender.clone(),
-            chat_type: n.chat_type.code(),
-            conversation: Some(n.conversation_id.clone()),
-            content: n.content.clone().unwrap_or_default(),
+            sender: n.sender.clone().unwrap_or_default(),
+            chat_type: n.chat_type.map_or(0, ChatType::code),
+            conversation: n.conversation_id.clone(),
+            // A call has no text; its id tells two calls apart.
+            content: n
+                .content
+                .clone()
+                .or_else(|| n.call.as_ref().and_then(|c| c.call_id.clone()))
+                .unwrap_or_default(),
             send_time_seconds: n.send_time,
         }
     }

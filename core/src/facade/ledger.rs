@@ -230,7 +230,7 @@ fn shown<'a>(
 ) -> Shown<'a> {
     Shown {
         message_key: key,
-        conversation: &notification.conversation_id,
+        conversation: notification.conversation_id.as_deref().unwrap_or(""),
         handle,
         message_ms: i64::try_from(notification.send_time.saturating_mul(1000)).unwrap_or(0),
         content: notification.content.as_deref().unwrap_or(""),

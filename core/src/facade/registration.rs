@@ -125,9 +125,17 @@ impl PushCore {
             .unwrap_or_else(|_| RegistrationState::logged_out(0))
     }
 
-    /// Waits until the last login or logout is done: registered, failed,
-    /// no channel, or logged out with the clear delivered. Fails with
-    /// `Timeout` after `timeout_ms`.
+    /// Waits until every registration call made before this one (login,
+    /// logout, new token, foreground, network) has been applied and its
+    /// effect is settled: registered, failed, no channel, or logged out, with
+    /// no report or clear queued or running (a report of an ended session
+    /// counts as running until it returns or its deadline passes).
+    ///
+    /// # Errors
+    /// `timeout` after `timeout_ms`; `invalid_state` before
+    /// `start_registration`, after `shutdown`, or at once when called on the
+    /// core's own thread (from inside a listener), where it could never be
+    /// answered.
     pub async fn wait_until_settled(
         &self,
         timeout_ms: u64,
@@ -135,6 +143,19 @@ impl PushCore {
         let service = self.service()?;
         service
             .wait_until_settled(Duration::from_millis(timeout_ms))
+            .await
+    }
+
+    /// Like `wait_until_settled`, and also nothing at all is left to do: no
+    /// call into the app running or queued (token requests and unregisters
+    /// included) and no clear waiting for a retry.
+    ///
+    /// # Errors
+    /// As `wait_until_settled`.
+    pub async fn wait_until_idle(&self, timeout_ms: u64) -> Result<RegistrationState, PushError> {
+        let service = self.service()?;
+        service
+            .wait_until_idle(Duration::from_millis(timeout_ms))
             .await
     }
 
@@ -150,8 +171,10 @@ impl PushCore {
             .await
     }
 
-    /// Stops registration and its thread (a pending logout clear may take
-    /// up to `retry.platform_timeout_ms`). Later calls fail with
+    /// Stops registration and its thread within a second, whatever the
+    /// app's calls do: calls still running are cancelled, clears not yet
+    /// confirmed stay in the store and are resumed at the next start. After
+    /// it the state's phase is `ShutDown` and later calls fail with
     /// `InvalidState`. Dropping the core does the same.
     pub fn shutdown(&self) {
         if let Ok(service) = self.service() {
@@ -168,14 +191,20 @@ mod tests {
 
     use crate::config::example_config as example;
 
-    fn start(core: &PushCore) -> Arc<SimulatedBackend> {
+    /// A vivo phone and a backend with alice's IM session live.
+    fn fakes() -> (SimLog, Arc<SimulatedPlatform>, Arc<SimulatedBackend>) {
         let log = SimLog::default();
         let platform = Arc::new(SimulatedPlatform::new(
             DeviceInfo::android("vivo", "vivo"),
             log.clone(),
         ));
-        let backend = Arc::new(SimulatedBackend::new(log));
+        let backend = Arc::new(SimulatedBackend::new(log.clone()));
         backend.set_session(Some("alice".into()));
+        (log, platform, backend)
+    }
+
+    fn start(core: &PushCore) -> Arc<SimulatedBackend> {
+        let (_, platform, backend) = fakes();
         core.start_registration(platform, backend.clone(), None)
             .unwrap();
         backend
@@ -272,5 +301,102 @@ mod tests {
                 .code(),
             "invalid_input"
         );
+    }
+
+    /// Records what a wait called inside the listener answered.
+    struct WaitingListener {
+        core: Mutex<Option<std::sync::Weak<PushCore>>>,
+        answers: Mutex<Vec<String>>,
+    }
+
+    impl crate::registration::PushListener for WaitingListener {
+        fn on_state_changed(&self, _: RegistrationState) {
+            use std::future::Future;
+            let core = self.core.lock().unwrap().as_ref().and_then(|c| c.upgrade());
+            let Some(core) = core else { return };
+            // A blocking wait on the core's own thread, as a listener might
+            // do with runBlocking: it must answer on its first poll.
+            let mut wait = Box::pin(core.wait_until_settled(500));
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            let answer = match wait.as_mut().poll(&mut cx) {
+                std::task::Poll::Ready(Err(e)) => e.code().to_string(),
+                std::task::Poll::Ready(Ok(_)) => "settled".into(),
+                std::task::Poll::Pending => "pending".into(),
+            };
+            self.answers.lock().unwrap().push(answer);
+        }
+        fn on_error(&self, _: crate::registration::RegistrationError) {}
+    }
+
+    /// Case 5: a wait called on the core's own thread fails at once with a
+    /// typed error instead of deadlocking.
+    #[test]
+    fn a_wait_called_inside_a_listener_fails_at_once_with_invalid_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = Arc::new(PushCore::new(example(), dir.path().display().to_string()).unwrap());
+        let (_, platform, backend) = fakes();
+        let listener = Arc::new(WaitingListener {
+            core: Mutex::new(Some(Arc::downgrade(&core))),
+            answers: Mutex::new(Vec::new()),
+        });
+        core.start_registration(platform, backend, Some(listener.clone()))
+            .unwrap();
+        core.login("alice".into()).unwrap();
+        assert_eq!(settle(&core).phase, RegistrationPhase::Registered);
+        let answers = listener.answers.lock().unwrap().clone();
+        assert!(answers.len() >= 3, "{answers:?}");
+        assert!(answers.iter().all(|a| a == "invalid_state"), "{answers:?}");
+        *listener.core.lock().unwrap() = None;
+    }
+
+    /// Case 6: shutdown returns within a second while a clear hangs with a
+    /// 30 s deadline; the state says so; the clear is resumed at the next
+    /// start, with the same sequence.
+    #[test]
+    fn shutdown_returns_within_a_second_and_the_next_start_resumes_the_clear() {
+        use crate::registration::sim::SimCall;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().display().to_string();
+        let mut config = example();
+        config.retry.platform_timeout_ms = 30_000;
+        let first_clear = {
+            let core = PushCore::new(config.clone(), path.clone()).unwrap();
+            let (log, platform, backend) = fakes();
+            core.start_registration(platform, backend.clone(), None)
+                .unwrap();
+            core.login("alice".into()).unwrap();
+            settle(&core);
+            backend.script_clear([SimCall::hang()]);
+            core.logout(crate::registration::LogoutReason::Proactive)
+                .unwrap();
+            let waiter = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap();
+            waiter.block_on(core.wait_until_processed(5_000)).unwrap();
+            std::thread::sleep(Duration::from_millis(50));
+            assert!(core.registration_state().clearing);
+            let started = std::time::Instant::now();
+            core.shutdown();
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "{:?}",
+                started.elapsed()
+            );
+            let state = core.registration_state();
+            assert_eq!(state.phase, RegistrationPhase::ShutDown);
+            assert!(!state.clearing);
+            let err = waiter.block_on(core.wait_until_settled(100)).unwrap_err();
+            assert_eq!(err.code(), "invalid_state");
+            log.clears_requested()[0].clone()
+        };
+        let core = PushCore::new(config, path).unwrap();
+        let (log, platform, backend) = fakes();
+        core.start_registration(platform, backend, None).unwrap();
+        let waiter = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let state = waiter.block_on(core.wait_until_idle(5_000)).unwrap();
+        assert_eq!(state.pending_clears, 0);
+        assert_eq!(log.clears_requested(), [first_clear]);
     }
 }

@@ -5,10 +5,13 @@
 //! The entity model is the tap parser's ([`crate::entity`]), so what is
 //! written here is by construction what the parser reads. Nickname and face
 //! URL are written even when empty, so the entity always has the reference
-//! form's full key set and no receiver meets a missing key.
+//! form's full key set and no receiver meets a missing key. A call push
+//! (`message.call`) has action 2 and the call's signalling as its content,
+//! the shape `entity::call` reads.
 
-use super::options::{OutboundChatType, OutboundMessage};
-use crate::entity::{ChatType, ImEntity, ImExt, NotificationAction, KNOWN_ENTITY_VERSION};
+use super::options::{OutboundCall, OutboundChatType, OutboundMessage};
+use crate::entity::KNOWN_ENTITY_VERSION;
+use crate::entity::{signalling_json, ChatType, ImEntity, ImExt, NotificationAction};
 use crate::error::invalid_input;
 use crate::store::ledger::{receiver_digest, RECEIVER_EXT_KEY};
 use crate::PushError;
@@ -22,6 +25,10 @@ pub fn build_ext(message: &OutboundMessage) -> Result<String, PushError> {
         Some(app_ext) => app_keys(app_ext)?,
         None => Map::new(),
     };
+    let (action, content) = match &message.call {
+        Some(call) => (NotificationAction::Call, call_signalling(message, call)?),
+        None => (NotificationAction::Chat, message.content.clone()),
+    };
     let ext = ImExt {
         entity: ImEntity {
             version: KNOWN_ENTITY_VERSION,
@@ -29,11 +36,11 @@ pub fn build_ext(message: &OutboundMessage) -> Result<String, PushError> {
                 OutboundChatType::C2c => ChatType::C2c,
                 OutboundChatType::Group => ChatType::Group,
             },
-            action: NotificationAction::Chat,
+            action,
             sender: message.sender.clone(),
             nickname: Some(message.nickname.clone().unwrap_or_default()),
             face_url: Some(message.face_url.clone().unwrap_or_default()),
-            content: Some(message.content.clone()),
+            content: Some(content),
             send_time: message.send_time,
             custom_data: None,
             message_id: message.message_id.clone().filter(|id| !id.is_empty()),
@@ -54,6 +61,27 @@ fn with_receiver(mut keys: Map<String, Value>, message: &OutboundMessage) -> Map
         );
     }
     keys
+}
+
+/// A call's entity content: its signalling, in the shape the tap parser
+/// reads. A group call names its group there (the entity's sender is the
+/// caller), so the chat type and the group must agree.
+fn call_signalling(message: &OutboundMessage, call: &OutboundCall) -> Result<String, PushError> {
+    let group = call.group_id.as_deref().filter(|g| !g.is_empty());
+    match (message.chat_type, group) {
+        (OutboundChatType::Group, None) => Err(invalid_input(
+            "a group call needs call.group_id: the receiver opens that group",
+        )),
+        (OutboundChatType::C2c, Some(_)) => Err(invalid_input(
+            "a one-to-one call has no call.group_id; use chat_type group",
+        )),
+        _ => Ok(signalling_json(
+            &call.call_id,
+            call.media,
+            &call.invited,
+            group,
+        )),
+    }
 }
 
 fn app_keys(app_ext: &str) -> Result<Map<String, Value>, PushError> {
@@ -95,6 +123,7 @@ mod tests {
             options: OfflinePushOptions::default(),
             truncate: false,
             receiver: None,
+            call: None,
         }
     }
 

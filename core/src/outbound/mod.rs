@@ -23,8 +23,8 @@ mod tests;
 
 pub use ext::build_ext;
 pub use options::{
-    IosInterruptionLevel, IosPushType, OfflinePushOptions, OutboundChatType, OutboundMessage,
-    OutboundMessageType, VendorImportance,
+    IosInterruptionLevel, IosPushType, OfflinePushOptions, OutboundCall, OutboundChatType,
+    OutboundMessage, OutboundMessageType, VendorImportance,
 };
 pub use text::{body_limit, title_limit, truncate_to, TextLimit, ELLIPSIS};
 pub use validate::{codes, FindingSeverity, PushFinding};

@@ -5,6 +5,7 @@
 //! keys rejected so that a typo in an option name is not silently ignored
 //! and the push silently lost).
 
+use crate::entity::CallMedia;
 use serde::{Deserialize, Serialize};
 
 /// The IM message kinds that matter for offline push: a custom message
@@ -215,6 +216,11 @@ pub struct OutboundMessage {
     #[serde(default)]
     #[uniffi(default = false)]
     pub truncate: bool,
+    /// Set for a call push (`action` 2): `sender` is then the caller, and
+    /// the entity's content carries the call's signalling.
+    #[serde(default)]
+    #[uniffi(default = None)]
+    pub call: Option<OutboundCall>,
     /// The receiver's user id, for one-to-one messages: `ext` carries a
     /// digest of it (never the id), so the receiving device can refuse a
     /// push meant for another account (docs/notifications.md). Ignored for
@@ -222,6 +228,23 @@ pub struct OutboundMessage {
     #[serde(default)]
     #[uniffi(default = None)]
     pub receiver: Option<String>,
+}
+
+/// The call a call push announces, written as the signalling the receiver
+/// reads (see `entity::signalling_json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, uniffi::Record)]
+#[serde(deny_unknown_fields)]
+pub struct OutboundCall {
+    pub call_id: String,
+    pub media: CallMedia,
+    /// The users invited to the call.
+    #[serde(default)]
+    pub invited: Vec<String>,
+    /// The group, for a group call (required when `chat_type` is group,
+    /// refused for one-to-one).
+    #[serde(default)]
+    #[uniffi(default = None)]
+    pub group_id: Option<String>,
 }
 
 impl OutboundMessage {

@@ -1,9 +1,11 @@
 //! Build -> simulate -> parse on every channel: what the sending side
 //! produces, the tap parser must read back (chat type, sender, content and
-//! the IM message id), with fixed and random messages.
+//! the IM message id; for a call, the caller, group, call id, media and
+//! invited list), with fixed and random messages.
 
 use super::tests::tricky_text;
 use super::*;
+use crate::entity::{CallMedia, ChatType};
 use crate::payload::{parse_click_json, TapChannel};
 use proptest::prelude::*;
 
@@ -28,8 +30,21 @@ fn message(sender: &str, content: &str, id: Option<&str>, group: bool) -> Outbou
             ..Default::default()
         },
         truncate: false,
+        call: None,
         receiver: None,
     }
+}
+
+/// A call from `caller`; a group call when `group` is set.
+fn call(caller: &str, call_id: &str, media: CallMedia, group: Option<&str>) -> OutboundMessage {
+    let mut m = message(caller, "Incoming call", None, group.is_some());
+    m.call = Some(OutboundCall {
+        call_id: call_id.into(),
+        media,
+        invited: vec!["u2".into(), "张三".into()],
+        group_id: group.map(str::to_string),
+    });
+    m
 }
 
 fn check(m: &OutboundMessage) -> Result<(), TestCaseError> {
@@ -44,19 +59,38 @@ fn check(m: &OutboundMessage) -> Result<(), TestCaseError> {
                 .map_err(|e| TestCaseError::fail(format!("{channel}: {e} in {tap}")))?;
             prop_assert_eq!(n.channel, TapChannel::from(channel), "{}", tap);
             prop_assert_eq!(
-                n.chat_type.code(),
-                u32::from(m.chat_type.entity_code()),
+                n.chat_type.map(ChatType::code),
+                Some(u32::from(m.chat_type.entity_code())),
                 "{}",
                 channel
             );
-            prop_assert_eq!(&n.sender, &m.sender, "{}", channel);
-            prop_assert_eq!(
-                n.content.as_deref().unwrap_or_default(),
-                m.content.as_str(),
-                "{}",
-                channel
-            );
+            prop_assert_eq!(n.sender.as_deref(), Some(m.sender.as_str()), "{}", channel);
             prop_assert_eq!(&n.message_id, &m.message_id, "{}", channel);
+            prop_assert!(n.findings.is_empty(), "{}: {:?}", channel, n.findings);
+            match &m.call {
+                None => prop_assert_eq!(
+                    n.content.as_deref().unwrap_or_default(),
+                    m.content.as_str(),
+                    "{}",
+                    channel
+                ),
+                Some(sent) => {
+                    let call = n
+                        .call
+                        .as_ref()
+                        .ok_or_else(|| TestCaseError::fail("no call"))?;
+                    prop_assert_eq!(&call.caller, &m.sender);
+                    prop_assert_eq!(&call.group_id, &sent.group_id);
+                    prop_assert_eq!(call.call_id.as_deref(), Some(sent.call_id.as_str()));
+                    prop_assert_eq!(call.media, sent.media);
+                    prop_assert_eq!(&call.invited, &sent.invited);
+                    let conversation = match &sent.group_id {
+                        Some(group) => format!("group_{group}"),
+                        None => format!("c2c_{}", m.sender),
+                    };
+                    prop_assert_eq!(n.conversation_id.as_deref(), Some(conversation.as_str()));
+                }
+            }
         }
     }
     Ok(())
@@ -85,6 +119,24 @@ fn fixed_messages_round_trip_through_the_parser_on_every_channel() {
     }
 }
 
+#[test]
+fn one_to_one_and_group_calls_round_trip_on_every_channel() {
+    check(&call("alice", "c-1", CallMedia::Audio, None)).unwrap();
+    check(&call("u1", "c;\"2\"", CallMedia::Video, Some("@TGS#g1"))).unwrap();
+    check(&call("u1", "c-3", CallMedia::Unknown, Some("g;=#%"))).unwrap();
+}
+
+#[test]
+fn a_call_whose_chat_type_and_group_disagree_is_refused() {
+    let mut group_without_id = call("u1", "c", CallMedia::Audio, None);
+    group_without_id.chat_type = OutboundChatType::Group;
+    let mut c2c_with_group = call("u1", "c", CallMedia::Audio, Some("g"));
+    c2c_with_group.chat_type = OutboundChatType::C2c;
+    for m in [group_without_id, c2c_with_group] {
+        assert_eq!(build(&m).err().map(|e| e.code()), Some("invalid_input"));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
     #[test]
@@ -93,7 +145,17 @@ proptest! {
         content in tricky_text(),
         id in proptest::option::of("[0-9]{6}-[0-9a-z;\"\\\\]{1,8}"),
         group in any::<bool>(),
+        call_of in proptest::option::of((tricky_text().prop_filter("call id", |s| !s.is_empty()), 0usize..3)),
     ) {
-        check(&message(&sender, &content, id.as_deref(), group))?;
+        let mut m = message(&sender, &content, id.as_deref(), group);
+        if let Some((call_id, media)) = call_of {
+            m.call = Some(OutboundCall {
+                call_id,
+                media: [CallMedia::Audio, CallMedia::Video, CallMedia::Unknown][media],
+                invited: vec![sender.clone()],
+                group_id: group.then(|| format!("@TGS#{sender}")),
+            });
+        }
+        check(&m)?;
     }
 }

@@ -180,6 +180,7 @@ mod tests {
             send_time: 1_732_600_000,
             options: OfflinePushOptions::default(),
             truncate: false,
+            call: None,
             receiver: None,
         }
     }

@@ -22,6 +22,7 @@ fn base() -> OutboundMessage {
             ..Default::default()
         },
         truncate: false,
+        call: None,
         receiver: None,
     }
 }

@@ -3,9 +3,9 @@
 //! forged extra cannot make a tap look like a weaker-checked channel.
 
 use super::intent_uri::{self, IntentExtra};
-use super::{id_string, no_push_payload, text, Delivery};
+use super::{id_string, no_push_payload, text, Delivery, FCM_RELAYED_MESSAGE_ID};
 use crate::channel::PushChannel;
-use crate::entity::object_or_json_text;
+use crate::entity::{object_or_json_text, CONVERSATION_ID_KEY};
 use crate::error::{invalid_input, PushError};
 use crate::payload::TapChannel;
 use serde_json::{Map, Value};
@@ -18,14 +18,27 @@ pub(super) fn read(
     if let Some(message) = extras.remove("key_message") {
         return xiaomi(message, extras);
     }
-    if extras.keys().any(|k| k.starts_with("google.")) {
+    if extras
+        .keys()
+        .any(|k| k.starts_with("google.") || k == FCM_RELAYED_MESSAGE_ID)
+    {
         return fcm(extras);
     }
-    if extras.contains_key("entity") {
+    let split_conversation_id =
+        extras.contains_key(CONVERSATION_ID_KEY) && !extras.contains_key("ext");
+    if extras.contains_key("entity") || split_conversation_id {
         return oppo(extras);
     }
     if let Some(custom) = extras.remove("selfDefineContentString") {
         return meizu(custom, extras);
+    }
+    if let Some(id) = extras.remove(VIVO_MESSAGE_ID) {
+        if let Some(ext) = extras.remove("ext") {
+            let mut delivery = plain(TapChannel::Vivo, ext, extras);
+            delivery.vendor_message_id = id_string(id);
+            return Ok(delivery);
+        }
+        extras.insert(VIVO_MESSAGE_ID.into(), id);
     }
     if let Some(uri) = data_uri.filter(|u| intent_uri::has_intent_fragment(u)) {
         let mut uri_ext = None;
@@ -47,7 +60,7 @@ pub(super) fn read(
                 _ => TapChannel::Unknown,
             };
             let ext = extras.remove("ext").unwrap_or(uri_ext);
-            return Ok(plain(channel, ext, extras));
+            return Ok(with_huawei_ids(plain(channel, ext, extras)));
         }
     }
     if let Some(ext) = extras.remove("ext") {
@@ -63,11 +76,32 @@ pub(super) fn read(
             ) => c.into(),
             _ => TapChannel::Unknown,
         };
-        return Ok(plain(channel, ext, extras));
+        return Ok(with_huawei_ids(plain(channel, ext, extras)));
     }
     Err(no_push_payload(
         "the intent carries no `ext`, `entity` or `key_message`",
     ))
+}
+
+/// vivo's tap extra with its message id; it names the channel.
+const VIVO_MESSAGE_ID: &str = "vivo_push_messageId";
+
+/// Huawei's tap extras: `_push_msgid` (message), `_push_notifyid` (the
+/// notification it posted), `_push_cmd_type`. Any of them makes a tap
+/// without a hint Huawei's; Honor's SDK, derived from Huawei's, may carry
+/// them too, so an Honor hint is kept.
+fn with_huawei_ids(mut d: Delivery) -> Delivery {
+    let message_id = d.unused.remove("_push_msgid");
+    let notification_id = d.unused.remove("_push_notifyid");
+    let found = message_id.is_some()
+        || notification_id.is_some()
+        || d.unused.contains_key("_push_cmd_type");
+    if found && d.channel != TapChannel::Honor {
+        d.channel = TapChannel::Huawei;
+    }
+    d.vendor_message_id = message_id.and_then(id_string);
+    d.vendor_notification_id = notification_id.and_then(id_string);
+    d
 }
 
 fn plain(channel: TapChannel, ext: Value, unused: Map<String, Value>) -> Delivery {
@@ -75,6 +109,7 @@ fn plain(channel: TapChannel, ext: Value, unused: Map<String, Value>) -> Deliver
         channel,
         ext,
         vendor_message_id: None,
+        vendor_notification_id: None,
         title: None,
         body: None,
         unused,
@@ -101,6 +136,7 @@ fn xiaomi(message: Value, mut unused: Map<String, Value>) -> Result<Delivery, Pu
         channel: TapChannel::Xiaomi,
         ext,
         vendor_message_id: message.remove("messageId").and_then(id_string),
+        vendor_notification_id: message.remove("notifyId").and_then(id_string),
         title: text(message.remove("title")),
         body: text(message.remove("description")),
         unused,
@@ -115,17 +151,22 @@ fn fcm(mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
     Ok(Delivery {
         channel: TapChannel::Fcm,
         ext,
-        vendor_message_id: extras.remove("google.message_id").and_then(id_string),
+        vendor_message_id: extras
+            .remove("google.message_id")
+            .or_else(|| extras.remove(FCM_RELAYED_MESSAGE_ID))
+            .and_then(id_string),
+        vendor_notification_id: None,
         title: None,
         body: None,
         unused: extras,
     })
 }
 
-/// OPPO turns each top-level key of ext into its own extra.
+/// OPPO turns each top-level key of ext into its own extra, so Flutter
+/// UIKit's `{"conversationID":..}` arrives as a `conversationID` extra.
 fn oppo(mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
     let mut ext = Map::new();
-    for key in ["entity", "timPushFeatures"] {
+    for key in ["entity", "timPushFeatures", CONVERSATION_ID_KEY] {
         if let Some(v) = extras.remove(key) {
             ext.insert(key.to_string(), v);
         }

@@ -1,7 +1,9 @@
 //! iOS taps: `userInfo["ext"]` beside `aps`, whose alert gives title and
-//! body (push-facts.md section 3).
+//! body (push-facts.md section 3). A push the app sent through FCM reaches
+//! iOS through APNs with FCM's `gcm.message_id` beside `ext`: such a tap is
+//! FCM's, with that id.
 
-use super::{no_push_payload, text, Delivery, TapChannel};
+use super::{id_string, no_push_payload, text, Delivery, TapChannel, FCM_RELAYED_MESSAGE_ID};
 use crate::error::PushError;
 use serde_json::{Map, Value};
 
@@ -19,10 +21,17 @@ pub(super) fn read(mut user_info: Map<String, Value>) -> Result<Delivery, PushEr
     let ext = user_info
         .remove("ext")
         .ok_or_else(|| no_push_payload("userInfo has no `ext`"))?;
+    // Sent through FCM and relayed to APNs: FCM's message id, FCM's channel.
+    let fcm_id = user_info.remove(FCM_RELAYED_MESSAGE_ID).and_then(id_string);
     Ok(Delivery {
-        channel: TapChannel::Apns,
+        channel: if fcm_id.is_some() {
+            TapChannel::Fcm
+        } else {
+            TapChannel::Apns
+        },
         ext,
-        vendor_message_id: None,
+        vendor_message_id: fcm_id,
+        vendor_notification_id: None,
         title,
         body,
         unused: user_info,

@@ -13,6 +13,7 @@
 
 mod android;
 mod apns;
+pub mod findings;
 pub mod intent_uri;
 pub mod limits;
 
@@ -20,8 +21,10 @@ pub mod limits;
 mod tests;
 
 use crate::channel::PushChannel;
-use crate::entity::{ChatType, ImExt, NotificationAction, KNOWN_ENTITY_VERSION};
+use crate::entity::KNOWN_ENTITY_VERSION;
+use crate::entity::{read_tap_ext, CallInfo, ChatType, NotificationAction, TapExt};
 use crate::error::{invalid_input, PushError};
+pub use findings::PayloadFinding;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -103,14 +106,23 @@ impl From<PushChannel> for TapChannel {
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct NormalizedNotification {
     pub channel: TapChannel,
-    pub chat_type: ChatType,
-    /// User id, or group id for group chats.
-    pub sender: String,
-    /// `c2c_<sender>` or `group_<sender>`, the IM SDK's conversation id.
-    pub conversation_id: String,
+    /// `None` when the payload names no conversation (an entity of the
+    /// app's own keys only): such a tap routes home or to an allowed URL.
+    pub chat_type: Option<ChatType>,
+    /// `entity.sender`: the user id, the group id for group chats, the
+    /// caller for calls.
+    pub sender: Option<String>,
+    /// The IM SDK's conversation id, `c2c_<user>` or `group_<group>`: for
+    /// a call the group's (group call) or the caller's (one-to-one).
+    /// `None` when the payload names no conversation, or for a group call
+    /// whose signalling lacks its group.
+    pub conversation_id: Option<String>,
     pub action: NotificationAction,
+    /// For a call (`action` 2): what its signalling says.
+    pub call: Option<CallInfo>,
     pub nickname: Option<String>,
     pub face_url: Option<String>,
+    /// The text of a chat; `None` for a call, whose content is signalling.
     pub content: Option<String>,
     /// Seconds since the epoch; often 0.
     pub send_time: u64,
@@ -120,15 +132,24 @@ pub struct NormalizedNotification {
     pub newer_version: bool,
     /// The IM message id, when the entity carries one (`msgID`/`messageId`).
     pub message_id: Option<String>,
-    /// The vendor's message id (FCM `google.message_id`, Xiaomi `messageId`).
+    /// The vendor's message id (FCM `google.message_id` or, relayed to
+    /// APNs, `gcm.message_id`; Xiaomi `messageId`; Huawei `_push_msgid`;
+    /// vivo `vivo_push_messageId`).
     pub vendor_message_id: Option<String>,
+    /// The vendor's id of the notification it posted (Huawei
+    /// `_push_notifyid`, Xiaomi `notifyId`): what removes it later.
+    pub vendor_notification_id: Option<String>,
     /// From the APNs alert or the MiPushMessage, when present.
     pub title: Option<String>,
     pub body: Option<String>,
     pub custom_data: Option<Vec<u8>>,
     /// Keys the core did not use: the tap's own extras and the keys the app
-    /// added to `ext`. String values as they are, others as JSON text.
+    /// added to `ext` or `entity`. String values as they are, others as
+    /// JSON text.
     pub extras: HashMap<String, String>,
+    /// Malformed optional fields that were dropped instead of losing the
+    /// tap (also logged); empty for a clean payload.
+    pub findings: Vec<PayloadFinding>,
 }
 
 /// What a channel reader found, before `ext` is decoded.
@@ -136,6 +157,7 @@ struct Delivery {
     channel: TapChannel,
     ext: Value,
     vendor_message_id: Option<String>,
+    vendor_notification_id: Option<String>,
     title: Option<String>,
     body: Option<String>,
     unused: Map<String, Value>,
@@ -316,9 +338,13 @@ fn normalize(tap: Tap, keep: Extras) -> Result<NormalizedNotification, PushError
     if delivery.ext.is_null() {
         return Err(no_push_payload("`ext` is null"));
     }
-    let ImExt {
-        entity, app_keys, ..
-    } = ImExt::read(delivery.ext)?;
+    let mut findings = findings::Findings::default();
+    let TapExt {
+        entity,
+        call,
+        app_keys,
+        ..
+    } = read_tap_ext(delivery.ext, &mut findings)?;
     let mut extras = HashMap::new();
     if keep == Extras::Keep {
         extras.reserve(delivery.unused.len() + app_keys.len());
@@ -329,26 +355,74 @@ fn normalize(tap: Tap, keep: Extras) -> Result<NormalizedNotification, PushError
             });
         }
     }
-    let conversation_id = format!("{}_{}", entity.chat_type.as_str(), entity.sender);
-    Ok(NormalizedNotification {
+    let conversation_id = entity
+        .as_ref()
+        .and_then(|e| conversation_id(e.chat_type, &e.sender, call.as_ref(), &mut findings));
+    let mut n = NormalizedNotification {
         channel: delivery.channel,
-        chat_type: entity.chat_type,
-        sender: entity.sender,
+        chat_type: None,
+        sender: None,
         conversation_id,
-        action: entity.action,
-        nickname: entity.nickname,
-        face_url: entity.face_url,
-        content: entity.content,
-        send_time: entity.send_time,
-        version: entity.version,
-        newer_version: entity.version > KNOWN_ENTITY_VERSION,
-        message_id: entity.message_id,
+        action: NotificationAction::Chat,
+        call,
+        nickname: None,
+        face_url: None,
+        content: None,
+        send_time: 0,
+        version: KNOWN_ENTITY_VERSION,
+        newer_version: false,
+        message_id: None,
         vendor_message_id: delivery.vendor_message_id,
+        vendor_notification_id: delivery.vendor_notification_id,
         title: delivery.title,
         body: delivery.body,
-        custom_data: entity.custom_data,
+        custom_data: None,
         extras,
-    })
+        findings: findings.into_vec(),
+    };
+    if let Some(e) = entity {
+        n.chat_type = Some(e.chat_type);
+        n.sender = Some(e.sender);
+        n.action = e.action;
+        n.nickname = e.nickname;
+        n.face_url = e.face_url;
+        n.content = e.content;
+        n.send_time = e.send_time;
+        n.version = e.version;
+        n.newer_version = e.version > KNOWN_ENTITY_VERSION;
+        n.message_id = e.message_id;
+        n.custom_data = e.custom_data;
+    }
+    Ok(n)
+}
+
+/// The chat's own conversation; for a call, the group's (group call) or
+/// the caller's (one-to-one). A group call whose signalling lost its group
+/// has none: it still rings, but no chat can be named.
+fn conversation_id(
+    chat_type: ChatType,
+    sender: &str,
+    call: Option<&CallInfo>,
+    findings: &mut findings::Findings,
+) -> Option<String> {
+    let target = match (call, chat_type) {
+        (
+            Some(CallInfo {
+                group_id: Some(group),
+                ..
+            }),
+            _,
+        ) => return Some(format!("{}_{group}", ChatType::Group.as_str())),
+        (Some(_), ChatType::Group) => {
+            findings.dropped(
+                "entity.content.group_id",
+                "a group call without its group: no conversation to name",
+            );
+            return None;
+        }
+        _ => sender,
+    };
+    Some(format!("{}_{target}", chat_type.as_str()))
 }
 
 fn no_push_payload(reason: impl Into<String>) -> PushError {
@@ -356,6 +430,10 @@ fn no_push_payload(reason: impl Into<String>) -> PushError {
         reason: reason.into(),
     }
 }
+
+/// FCM's message id key when it relays a push to APNs (and on some
+/// Android tray intents).
+const FCM_RELAYED_MESSAGE_ID: &str = "gcm.message_id";
 
 /// A string, or a number rendered as one (ids arrive both ways).
 fn id_string(v: Value) -> Option<String> {

@@ -2,7 +2,7 @@
 //! table of rejections per error code, and property tests.
 
 use super::*;
-use crate::entity::{ImEntity, TimPushFeatures};
+use crate::entity::{CallMedia, ImEntity, ImExt, TimPushFeatures};
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -24,7 +24,8 @@ fn group(sender: &str) -> Value {
 }
 
 fn call(sender: &str) -> Value {
-    json!({"version":1,"chatType":1,"action":2,"sender":sender,"content":"Incoming call","sendTime":1732600001})
+    let signalling = json!({"version":4,"call_id":"call-1","room_id":1234,"call_type":1,"invited_list":["me"],"timeout":30});
+    json!({"version":1,"chatType":1,"action":2,"sender":sender,"content":signalling.to_string(),"sendTime":1732600001})
 }
 
 fn encode(text: &str) -> String {
@@ -52,6 +53,7 @@ struct Expect {
     sender: &'static str,
     action: NotificationAction,
     vendor_message_id: Option<&'static str>,
+    vendor_notification_id: Option<&'static str>,
     title: Option<&'static str>,
     body: Option<&'static str>,
     extra: Option<(&'static str, &'static str)>,
@@ -69,6 +71,7 @@ fn expect(
         sender,
         action,
         vendor_message_id: None,
+        vendor_notification_id: None,
         title: None,
         body: None,
         extra: None,
@@ -85,9 +88,10 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             "xiaomi c2c old form",
             json!({"platform":"android","extras":{"key_message":{
             "messageId":"sdm04123456789012345Ab","title":"Lin","description":"Are you there?",
-            "content":"","extra":{"ext":ext_text(c2c("user_42")),"notify_effect":"1"}}}}),
+            "notifyId":17,"content":"","extra":{"ext":ext_text(c2c("user_42")),"notify_effect":"1"}}}}),
             Expect {
                 vendor_message_id: Some("sdm04123456789012345Ab"),
+                vendor_notification_id: Some("17"),
                 title: Some("Lin"),
                 body: Some("Are you there?"),
                 extra: Some(("notify_effect", "1")),
@@ -125,11 +129,28 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
         (
             "huawei ext as intent parameter",
             json!({"platform":"android","channel_hint":"huawei",
-            "extras":{"ext":ext_current(group("grp_9")),"_push_msgid":"hw123"}}),
+            "extras":{"ext":ext_current(group("grp_9")),"_push_msgid":"hw123","_push_notifyid":4,"_push_cmd_type":"1"}}),
             Expect {
-                extra: Some(("_push_msgid", "hw123")),
+                vendor_message_id: Some("hw123"),
+                vendor_notification_id: Some("4"),
+                extra: Some(("_push_cmd_type", "1")),
                 ..expect(T::Huawei, Group, "grp_9", Chat)
             },
+        ),
+        (
+            "huawei ext as intent parameter, no hint: its ids name it",
+            json!({"platform":"android","extras":{"ext":ext_text(c2c("hw_user")),"_push_msgid":"hw9","_push_notifyid":"12"}}),
+            Expect {
+                vendor_message_id: Some("hw9"),
+                vendor_notification_id: Some("12"),
+                ..expect(T::Huawei, C2c, "hw_user", Chat)
+            },
+        ),
+        (
+            "huawei intent uri, no hint, command type only",
+            json!({"platform":"android","extras":{"_push_cmd_type":"1"},
+            "data_uri":intent_uri(&ext_text(c2c("hw2")), "")}),
+            expect(T::Huawei, C2c, "hw2", Chat),
         ),
         (
             "huawei intent uri with typed extras",
@@ -174,6 +195,14 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             expect(T::Oppo, Group, "g-oppo", Chat),
         ),
         (
+            "oppo, flutter's conversationID as its own extra",
+            json!({"platform":"android","extras":{"conversationID":"group_@TGS#fl","from":"flutter"}}),
+            Expect {
+                extra: Some(("from", "flutter")),
+                ..expect(T::Oppo, Group, "@TGS#fl", Chat)
+            },
+        ),
+        (
             "oppo with an app key",
             json!({"platform":"android","extras":{"entity":call("gina").to_string(),"orderId":"o-77"}}),
             Expect {
@@ -191,8 +220,16 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             "vivo group current form",
             json!({"platform":"android","channel_hint":"vivo","extras":{"ext":ext_current(group("g-vivo")),"vivo_push_messageId":"7788"}}),
             Expect {
-                extra: Some(("vivo_push_messageId", "7788")),
+                vendor_message_id: Some("7788"),
                 ..expect(T::Vivo, Group, "g-vivo", Chat)
+            },
+        ),
+        (
+            "vivo without hint: its message id names it",
+            json!({"platform":"android","extras":{"ext":ext_text(c2c("vv")),"vivo_push_messageId":7789}}),
+            Expect {
+                vendor_message_id: Some("7789"),
+                ..expect(T::Vivo, C2c, "vv", Chat)
             },
         ),
         (
@@ -269,6 +306,26 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             },
         ),
         (
+            "apns relayed by fcm",
+            json!({"platform":"ios","user_info":{"aps":{"alert":{"title":"Lin","body":"hi"}},
+            "gcm.message_id":"1732600000123456","google.c.a.e":"1","ext":ext_text(c2c("rel"))}}),
+            Expect {
+                vendor_message_id: Some("1732600000123456"),
+                title: Some("Lin"),
+                body: Some("hi"),
+                extra: Some(("google.c.a.e", "1")),
+                ..expect(T::Fcm, C2c, "rel", Chat)
+            },
+        ),
+        (
+            "fcm tray intent with gcm.message_id only",
+            json!({"platform":"android","extras":{"ext":ext_text(c2c("gcm")),"gcm.message_id":"0:77"}}),
+            Expect {
+                vendor_message_id: Some("0:77"),
+                ..expect(T::Fcm, C2c, "gcm", Chat)
+            },
+        ),
+        (
             "apns userInfo as JSON text, app key",
             json!({"platform":"ios","user_info":
             json!({"aps":{"alert":{"title":"Call"},"sound":"ring.caf"},"ext":{"entity":call("olga"),"room":"r1"}}).to_string()}),
@@ -315,11 +372,11 @@ fn every_channel_fixture_parses_to_its_expected_fields() {
         let text = input.to_string();
         let n = parse_click_json(text.as_bytes()).unwrap_or_else(|err| panic!("{name}: {err}"));
         assert_eq!(n.channel, e.channel, "{name}");
-        assert_eq!(n.chat_type, e.chat_type, "{name}");
-        assert_eq!(n.sender, e.sender, "{name}");
+        assert_eq!(n.chat_type, Some(e.chat_type), "{name}");
+        assert_eq!(n.sender.as_deref(), Some(e.sender), "{name}");
         assert_eq!(
             n.conversation_id,
-            format!("{}_{}", e.chat_type.as_str(), e.sender),
+            Some(format!("{}_{}", e.chat_type.as_str(), e.sender)),
             "{name}"
         );
         assert_eq!(n.action, e.action, "{name}");
@@ -328,6 +385,12 @@ fn every_channel_fixture_parses_to_its_expected_fields() {
             e.vendor_message_id,
             "{name}"
         );
+        assert_eq!(
+            n.vendor_notification_id.as_deref(),
+            e.vendor_notification_id,
+            "{name}"
+        );
+        assert!(n.findings.is_empty(), "{name}: {:?}", n.findings);
         assert_eq!(n.title.as_deref(), e.title, "{name}");
         assert_eq!(n.body.as_deref(), e.body, "{name}");
         assert!(!n.newer_version, "{name}");
@@ -344,6 +407,10 @@ fn every_channel_fixture_parses_to_its_expected_fields() {
             "entity",
             "key_message",
             "google.message_id",
+            "gcm.message_id",
+            "_push_msgid",
+            "_push_notifyid",
+            "vivo_push_messageId",
             "aps",
             "selfDefineContentString",
         ] {
@@ -392,7 +459,7 @@ fn a_newer_version_is_parsed_and_flagged_not_dropped() {
     assert!(n.newer_version);
     assert_eq!(n.version, 7);
     assert_eq!(n.action, NotificationAction::Other { code: 9 });
-    assert_eq!(n.conversation_id, "group_g");
+    assert_eq!(n.conversation_id.as_deref(), Some("group_g"));
 }
 
 fn deep(levels: usize) -> String {
@@ -418,7 +485,9 @@ fn every_error_code_has_its_rejections() {
         ("ext is null", br#"{"platform":"android","extras":{"ext":null}}"#.to_vec(), "no_push_payload"),
         ("ext not JSON", br#"{"platform":"android","extras":{"ext":"{entity:"}}"#.to_vec(), "invalid_ext"),
         ("missing entity", br#"{"platform":"android","extras":{"ext":"{\"foo\":1}"}}"#.to_vec(), "invalid_ext"),
-        ("wrong field type", br#"{"platform":"ios","user_info":{"ext":{"entity":{"chatType":1,"sender":"u","sendTime":[]}}}}"#.to_vec(), "invalid_ext"),
+        ("wrong routing field type", br#"{"platform":"ios","user_info":{"ext":{"entity":{"chatType":1,"sender":"u","action":[]}}}}"#.to_vec(), "invalid_ext"),
+        ("conversationID with an unknown prefix", br#"{"platform":"ios","user_info":{"ext":{"conversationID":"topic_x"}}}"#.to_vec(), "invalid_ext"),
+        ("conversationID naming nobody", br#"{"platform":"ios","user_info":{"ext":"{\"conversationID\":\"c2c_\"}"}}"#.to_vec(), "invalid_ext"),
         ("oppo entity not JSON", br#"{"platform":"android","extras":{"entity":"nope"}}"#.to_vec(), "invalid_ext"),
         ("chat type out of range", br#"{"platform":"ios","user_info":{"ext":{"entity":{"chatType":3,"sender":"u"}}}}"#.to_vec(), "unsupported_payload"),
         ("over 64 KiB", format!(r#"{{"platform":"ios","user_info":{{"pad":"{big}"}}}}"#).into_bytes(), "too_large"),
@@ -563,12 +632,19 @@ proptest! {
         let n = parse_click_json(render(channel, &ext).to_string().as_bytes()).unwrap();
         let e = &ext.entity;
         prop_assert_eq!(n.channel, channel);
-        prop_assert_eq!(n.chat_type, e.chat_type);
+        prop_assert_eq!(n.chat_type, Some(e.chat_type));
         prop_assert_eq!(n.action, e.action);
-        prop_assert_eq!(&n.sender, &e.sender);
+        prop_assert_eq!(n.sender.as_ref(), Some(&e.sender));
         prop_assert_eq!(&n.nickname, &e.nickname);
         prop_assert_eq!(&n.face_url, &e.face_url);
-        prop_assert_eq!(&n.content, &e.content);
+        if e.action == NotificationAction::Call {
+            // A call's content is signalling, never text to show.
+            prop_assert_eq!(&n.content, &None);
+            prop_assert_eq!(n.call.as_ref().map(|c| &c.caller), Some(&e.sender));
+        } else {
+            prop_assert_eq!(&n.content, &e.content);
+            prop_assert!(n.findings.is_empty(), "{:?}", n.findings);
+        }
         prop_assert_eq!(n.send_time, e.send_time);
         prop_assert_eq!(n.version, e.version);
         prop_assert_eq!(n.newer_version, e.version > 1);
@@ -593,7 +669,7 @@ proptest! {
     }
 
     #[test]
-    fn mutated_fixtures_never_panic(pick in 0usize..26, cut in any::<usize>(), byte in any::<u8>()) {
+    fn mutated_fixtures_never_panic(pick in 0usize..40, cut in any::<usize>(), byte in any::<u8>()) {
         let fixtures = fixtures();
         let (_, input, _) = &fixtures[pick % fixtures.len()];
         let mut bytes = input.to_string().into_bytes();
@@ -615,4 +691,175 @@ fn the_bulk_variant_differs_only_by_leaving_extras_empty() {
         full.extras.clear();
         assert_eq!(full, bulk, "{name}");
     }
+}
+
+// ---- what real senders write (push-facts.md section 4) --------------------
+
+/// Ext strings byte for byte as each Tencent sender writes them, each with
+/// the conversation and call it must open.
+fn sender_vectors() -> Vec<(&'static str, Value, &'static str, Option<Vec<u8>>)> {
+    // Android UIKit (Gson): signed customData, `=` `'` `&` escaped, keys in
+    // declaration order, unset timPushFeatures as -1.
+    let gson = r#"{"entity":{"version":1,"chatType":1,"action":1,"sender":"user_7","nickname":"Li \u0027Lee\u0027","faceUrl":"https://cdn.example.com/a.png?x\u003d1\u0026y\u003d2","content":"a\u003db \u0026 c","sendTime":1732600000,"customData":[104,105,32,-28,-67,-96,-27,-91,-67]},"timPushFeatures":{"fcmPushType":-1,"fcmNotificationType":-1}}"#;
+    // Gson again, keys in name order, a group.
+    let gson_sorted = r#"{"entity":{"action":1,"chatType":2,"content":"hi","customData":[-1,0,127,-128],"faceUrl":"","nickname":"Team","sendTime":0,"sender":"@TGS#2ABC","version":1},"timPushFeatures":{"fcmNotificationType":-1,"fcmPushType":-1}}"#;
+    // iOS UIKit (NSJSONSerialization, pretty-printed): `\/`, customData a string.
+    let ios = "{\n  \"entity\" : {\n    \"action\" : 1,\n    \"chatType\" : 2,\n    \"content\" : \"see https:\\/\\/im.example.com\\/a\",\n    \"customData\" : \"aGkg5L2g5aW9\",\n    \"faceUrl\" : \"https:\\/\\/cdn.example.com\\/g.png\",\n    \"nickname\" : \"Team\",\n    \"sendTime\" : 1732600000,\n    \"sender\" : \"@TGS#ios\",\n    \"version\" : 1\n  }\n}";
+    // Newer Kotlin UIKit: no version, action or sendTime.
+    let newer = r#"{"entity":{"chatType":1,"sender":"kt_user","nickname":"K","content":"hey"},"timPushFeatures":{"fcmPushType":0,"fcmNotificationType":0}}"#;
+    let hi: Vec<u8> = "hi 你好".as_bytes().to_vec();
+    vec![
+        (
+            "android gson, fcm",
+            json!({"platform":"android","extras":{"ext":gson,"google.message_id":"0:1"}}),
+            "c2c_user_7",
+            Some(hi.clone()),
+        ),
+        (
+            "android gson, xiaomi",
+            json!({"platform":"android","extras":{"key_message":{"messageId":"sdm9","extra":{"ext":gson}}}}),
+            "c2c_user_7",
+            Some(hi.clone()),
+        ),
+        (
+            "android gson name order, huawei",
+            json!({"platform":"android","channel_hint":"huawei","extras":{"ext":gson_sorted}}),
+            "group_@TGS#2ABC",
+            Some(vec![0xff, 0, 0x7f, 0x80]),
+        ),
+        (
+            "ios pretty-printed, apns",
+            json!({"platform":"ios","user_info":{"aps":{"alert":"hi"},"ext":ios}}),
+            "group_@TGS#ios",
+            Some(hi),
+        ),
+        (
+            "newer kotlin uikit, vivo",
+            json!({"platform":"android","channel_hint":"vivo","extras":{"ext":newer}}),
+            "c2c_kt_user",
+            None,
+        ),
+    ]
+}
+
+#[test]
+fn what_each_tencent_sender_writes_routes_to_its_conversation() {
+    for (name, input, conversation, custom_data) in sender_vectors() {
+        let n = parse_click_json(input.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(n.conversation_id.as_deref(), Some(conversation), "{name}");
+        assert_eq!(n.action, NotificationAction::Chat, "{name}");
+        assert_eq!(n.custom_data, custom_data, "{name}");
+        assert!(n.findings.is_empty(), "{name}: {:?}", n.findings);
+        assert_eq!(n.version, 1, "{name}");
+    }
+    let gson = &sender_vectors()[0].1;
+    let n = parse_click_json(gson.to_string().as_bytes()).unwrap();
+    assert_eq!(n.nickname.as_deref(), Some("Li 'Lee'"));
+    assert_eq!(
+        n.face_url.as_deref(),
+        Some("https://cdn.example.com/a.png?x=1&y=2")
+    );
+    let ios = &sender_vectors()[3].1;
+    let n = parse_click_json(ios.to_string().as_bytes()).unwrap();
+    assert_eq!(n.content.as_deref(), Some("see https://im.example.com/a"));
+    assert_eq!(n.send_time, 1_732_600_000);
+}
+
+#[test]
+fn a_group_call_opens_its_group_and_a_one_to_one_call_its_caller() {
+    let signalling = |group: Option<&str>| {
+        json!({"version":4,"call_id":"c-9","room_id":55,"call_type":2,"invited_list":["me","u3"],
+            "timeout":30,"group_id":group.unwrap_or("")})
+        .to_string()
+    };
+    let rows = [
+        (2, Some("@TGS#g1"), Some("group_@TGS#g1"), 0),
+        (1, None, Some("c2c_u1"), 0),
+        // A group call whose signalling lost its group: still a call.
+        (2, None, None, 1),
+    ];
+    for (chat_type, group, conversation, findings) in rows {
+        let entity = json!({"version":1,"chatType":chat_type,"action":2,"sender":"u1",
+            "content":signalling(group),"sendTime":0});
+        let input =
+            json!({"platform":"android","channel_hint":"fcm","extras":{"ext":ext_text(entity)}});
+        let n = parse_click_json(input.to_string().as_bytes()).unwrap();
+        assert_eq!(n.conversation_id.as_deref(), conversation, "{group:?}");
+        assert_eq!(n.findings.len(), findings, "{:?}", n.findings);
+        let call = n.call.clone().unwrap();
+        assert_eq!(call.caller, "u1");
+        assert_eq!(call.group_id.as_deref(), group);
+        assert_eq!(call.call_id.as_deref(), Some("c-9"));
+        assert_eq!(call.media, CallMedia::Video);
+        assert_eq!(call.invited, ["me", "u3"]);
+        assert_eq!(n.content, None);
+        match crate::routing::route(&n, &[]) {
+            crate::routing::Route::Call {
+                sender, group_id, ..
+            } => assert_eq!((sender.as_str(), group_id.as_deref()), ("u1", group)),
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+#[test]
+fn payloads_without_a_conversation_or_with_only_its_id_still_route() {
+    let keys_only = json!({"platform":"android","channel_hint":"huawei",
+        "extras":{"ext":"{\"entity\":{\"key1\":\"value1\",\"key2\":\"value2\"}}"}});
+    let n = parse_click_json(keys_only.to_string().as_bytes()).unwrap();
+    assert_eq!(
+        (
+            n.chat_type,
+            n.sender.as_deref(),
+            n.conversation_id.as_deref()
+        ),
+        (None, None, None)
+    );
+    assert_eq!(n.extras.get("key1").map(String::as_str), Some("value1"));
+    assert_eq!(n.extras.get("key2").map(String::as_str), Some("value2"));
+    assert_eq!(crate::routing::route(&n, &[]), crate::routing::Route::Home);
+
+    let flutter = json!({"platform":"ios","user_info":{"aps":{"alert":"hi"},
+        "ext":"{\"conversationID\":\"group_@TGS#flutter\"}"}});
+    let n = parse_click_json(flutter.to_string().as_bytes()).unwrap();
+    assert_eq!(n.conversation_id.as_deref(), Some("group_@TGS#flutter"));
+    assert_eq!(
+        crate::routing::route(&n, &[]),
+        crate::routing::Route::GroupChat {
+            group_id: "@TGS#flutter".into()
+        }
+    );
+}
+
+#[test]
+fn a_malformed_optional_field_reaches_the_notification_as_a_finding() {
+    let entity = json!({"chatType":1,"sender":"u","customData":[1,2,999],"nickname":{"x":1},"sendTime":"later"});
+    let input =
+        json!({"platform":"android","channel_hint":"oppo","extras":{"entity":entity.to_string()}});
+    let n = parse_click_json(input.to_string().as_bytes()).unwrap();
+    assert_eq!(n.conversation_id.as_deref(), Some("c2c_u"));
+    let mut fields: Vec<&str> = n.findings.iter().map(|f| f.field.as_str()).collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        ["entity.customData", "entity.nickname", "entity.sendTime"]
+    );
+    assert_eq!((n.custom_data, n.nickname, n.send_time), (None, None, 0));
+}
+
+#[test]
+fn a_huge_custom_data_array_is_refused_before_it_is_parsed() {
+    let huge = format!("[{}]", vec!["-1"; 40_000].join(","));
+    let ext = format!(r#"{{"entity":{{"chatType":1,"sender":"u","customData":{huge}}}}}"#);
+    let input = json!({"platform":"android","channel_hint":"vivo","extras":{"ext":ext}});
+    let err = parse_click_json(input.to_string().as_bytes()).unwrap_err();
+    assert_eq!(err.code(), "too_large");
+    let err = parse_click(ClickInput::Android {
+        extras_json: json!({ "ext": ext }).to_string(),
+        data_uri: None,
+        channel_hint: None,
+    })
+    .unwrap_err();
+    assert_eq!(err.code(), "too_large");
 }

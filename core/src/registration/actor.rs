@@ -1,47 +1,44 @@
 //! The registration state machine: one task that owns all state and handles
 //! one event at a time, so no two transitions ever interleave.
 //!
-//! Slow work (token requests, reports, clears) runs in tasks it spawns; their
-//! results come back through the same loop tagged with the session
-//! *generation* they belong to. A logout or user switch bumps the generation
-//! and aborts the task in flight, so a token request or report of an ended
-//! session can neither start late nor be acted on when it finishes.
+//! Its state comes in named parts, so each transition reads as what it
+//! changes: [`Wiring`] (how it reaches the app and the store, never changed
+//! by a transition), [`Session`] (who is logged in and how far their
+//! registration got), [`Retry`] (the backoff of the session's failing step),
+//! [`Clears`] (clears of ended sessions) and the two [`Lane`]s (calls into
+//! the app, ordered by completion; see [`super::lanes`]).
 //!
-//! Reporter calls (report and clear) additionally queue on one lane, in
-//! order: a clear issued at logout always reaches the backend after any
-//! report that was already running, and before the next session's report.
+//! Commands are numbered by the sender in the same step that enqueues them
+//! ([`CommandSender`]), so they apply in call order, whichever threads call.
+//! Results come back tagged with the session *generation* and step they
+//! belong to; a result of an ended session or a superseded step is dropped.
 
 use super::backoff::{retry_delay, Jitter};
-use super::device::DeviceInfo;
+use super::clears::{Clears, MAX_CLEAR_ATTEMPTS};
+use super::lanes::{Caller, Lane, Op, Outcome, PlatformJob, ReporterJob};
 use super::select::{choose_channel, Choice, Selection};
 use super::state::{LogoutReason, RegistrationError, RegistrationPhase, RegistrationState};
-use super::store::{RegistrationStore, ReportedToken};
-use super::traits::{PushListener, PushPlatform, TokenReport, TokenReporter};
+use super::store::{sequence_seed, PendingClear, RegistrationStore, ReportedToken};
+use super::traits::{PushListener, PushPlatform, TokenReporter};
 use crate::channel::PushChannel;
 use crate::config::PushConfig;
 use crate::error::PushError;
 use crate::logging::redact;
-use std::collections::HashMap;
-use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc, watch, Mutex as AsyncMutex};
-use tokio::task::JoinHandle;
+use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 const LOG: &str = "pushcore::registration";
 
-/// What the app tells the actor. `session` numbers come from the sender and
-/// grow with every login and logout.
+/// What the app tells the actor.
 #[derive(Debug)]
 pub enum Command {
     Login {
         user_id: String,
-        session: u64,
     },
     Logout {
         reason: LogoutReason,
-        session: u64,
     },
     NewToken {
         channel: PushChannel,
@@ -55,6 +52,60 @@ pub enum Command {
     Shutdown,
 }
 
+/// A command with its place in call order.
+#[derive(Debug)]
+pub struct Envelope {
+    pub number: u64,
+    pub command: Command,
+}
+
+/// Numbers and enqueues commands as one step, so concurrent callers reach
+/// the actor in the order of their numbers.
+#[derive(Clone)]
+pub struct CommandSender {
+    tx: mpsc::UnboundedSender<Envelope>,
+    last: Arc<Mutex<u64>>,
+}
+
+impl CommandSender {
+    /// The command's number, or `Err` if the actor has stopped.
+    pub fn send(&self, command: Command) -> Result<u64, Command> {
+        let mut last = match self.last.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        let number = *last + 1;
+        self.tx
+            .send(Envelope { number, command })
+            .map_err(|e| e.0.command)?;
+        *last = number;
+        Ok(number)
+    }
+
+    /// The number of the last command sent.
+    pub fn last(&self) -> u64 {
+        match self.last.lock() {
+            Ok(g) => *g,
+            Err(p) => *p.into_inner(),
+        }
+    }
+}
+
+/// How far the actor got, for waiters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    /// Number of the last command handled.
+    pub applied: u64,
+    /// The phase is settled and no report or clear is queued or running
+    /// (so nothing an ended session started can still reach the backend).
+    pub settled: bool,
+    /// Settled, and nothing at all is left to do: no call into the app
+    /// running or queued, no clear waiting for a retry.
+    pub idle: bool,
+    /// The actor has stopped.
+    pub stopped: bool,
+}
+
 /// Everything the actor needs from outside.
 pub struct Deps {
     pub config: PushConfig,
@@ -65,6 +116,13 @@ pub struct Deps {
     pub jitter: Jitter,
 }
 
+/// What the creator of an actor keeps.
+pub struct Handles {
+    pub commands: CommandSender,
+    pub state: watch::Receiver<RegistrationState>,
+    pub progress: watch::Receiver<Progress>,
+}
+
 /// The step a retry resumes at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -73,147 +131,188 @@ enum Step {
     Report,
 }
 
-enum Outcome {
-    Token(Result<String, PushError>),
-    Reported(ReportedToken, Result<(), PushError>),
-    Cleared(Option<PushChannel>, Result<(), PushError>),
-    Unregistered(PushChannel, Result<(), PushError>),
-}
-
-struct Done {
-    generation: u64,
-    op: u64,
-    outcome: Outcome,
-}
-
-struct InFlight {
-    id: u64,
-    task: JoinHandle<()>,
-}
-
-pub struct Actor {
+/// How the actor reaches the app, the store and its waiters.
+struct Wiring {
     config: PushConfig,
     platform: Arc<dyn PushPlatform>,
-    reporter: Arc<dyn TokenReporter>,
     listener: Option<Arc<dyn PushListener>>,
     store: Box<dyn RegistrationStore>,
     jitter: Jitter,
-    commands: mpsc::UnboundedReceiver<Command>,
-    done_tx: mpsc::UnboundedSender<Done>,
-    done_rx: mpsc::UnboundedReceiver<Done>,
+    caller: Caller,
+    commands: mpsc::UnboundedReceiver<Envelope>,
+    outcomes: mpsc::UnboundedReceiver<Outcome>,
     state_tx: watch::Sender<RegistrationState>,
-    reporter_lane: Arc<AsyncMutex<()>>,
+    progress_tx: watch::Sender<Progress>,
+    /// Last sequence number handed out, in case the store fails.
+    last_sequence: u64,
+}
 
-    /// Bumped whenever a session ends or starts; results tagged with an
-    /// older value are discarded.
+/// The logged-in session, or none, and how far its registration got.
+struct Session {
+    /// Bumped whenever a session ends or starts.
     generation: u64,
-    session: u64,
+    /// Number of the last login or logout applied.
+    number: u64,
     user: Option<String>,
     phase: RegistrationPhase,
     selection: Option<Selection>,
     /// The newest token for the selected channel in this session.
     token: Option<String>,
+    /// What the backend has (persisted), for "unchanged, not again".
     reported: Option<ReportedToken>,
     notifications_enabled: Option<bool>,
     no_channel_reason: Option<String>,
+    /// The step whose result is awaited; any other is stale.
+    awaiting: Option<u64>,
+    next_op: u64,
+}
+
+/// The backoff of the session's failing step.
+struct Retry {
     attempt: u32,
     last_error: Option<RegistrationError>,
-    retry_at: Option<Instant>,
-    retry_step: Step,
-    in_flight: Option<InFlight>,
-    next_op: u64,
-    /// Proactive-logout clears not yet answered.
-    clears_pending: u32,
-    /// Clears and unregisters still running; shutdown lets them finish.
-    background: Vec<JoinHandle<()>>,
-    /// Tokens the platform pushed, by channel, whether or not logged in.
-    device_tokens: HashMap<PushChannel, String>,
+    at: Option<Instant>,
+    step: Step,
+}
+
+impl Retry {
+    fn reset(&mut self) {
+        *self = Retry {
+            attempt: 0,
+            last_error: None,
+            at: None,
+            step: Step::Choose,
+        };
+    }
+}
+
+pub struct Actor {
+    wiring: Wiring,
+    session: Session,
+    retry: Retry,
+    clears: Clears,
+    reporter_lane: Lane<ReporterJob>,
+    platform_lane: Lane<PlatformJob>,
+    applied: u64,
 }
 
 impl Actor {
-    /// The actor, the sender the app's events go to, and the state it
-    /// publishes.
-    pub fn new(
-        mut deps: Deps,
-    ) -> (
-        Actor,
-        mpsc::UnboundedSender<Command>,
-        watch::Receiver<RegistrationState>,
-    ) {
+    pub fn new(mut deps: Deps) -> (Actor, Handles) {
         let (cmd_tx, commands) = mpsc::unbounded_channel();
-        let (done_tx, done_rx) = mpsc::unbounded_channel();
-        let (state_tx, state_rx) = watch::channel(RegistrationState::logged_out(0));
+        let (done_tx, outcomes) = mpsc::unbounded_channel();
+        let (state_tx, state) = watch::channel(RegistrationState::logged_out(0));
+        let (progress_tx, progress) = watch::channel(Progress::default());
         let reported = deps.store.load().unwrap_or_else(|e| {
             log::warn!(target: LOG, "cannot read the last reported token: {e}");
             None
         });
-        let actor = Actor {
-            config: deps.config,
-            platform: deps.platform,
-            reporter: deps.reporter,
-            listener: deps.listener,
-            store: deps.store,
-            jitter: deps.jitter,
-            commands,
-            done_tx,
-            done_rx,
-            state_tx,
-            reporter_lane: Arc::new(AsyncMutex::new(())),
-            generation: 0,
-            session: 0,
-            user: None,
-            phase: RegistrationPhase::LoggedOut,
-            selection: None,
-            token: None,
-            reported,
-            notifications_enabled: None,
-            no_channel_reason: None,
-            attempt: 0,
-            last_error: None,
-            retry_at: None,
-            retry_step: Step::Choose,
-            in_flight: None,
-            next_op: 0,
-            clears_pending: 0,
-            background: Vec::new(),
-            device_tokens: HashMap::new(),
+        let pending = deps.store.pending_clears().unwrap_or_else(|e| {
+            log::warn!(target: LOG, "cannot read the pending clears: {e}");
+            Vec::new()
+        });
+        let deadline = Duration::from_millis(deps.config.retry.platform_timeout_ms.max(1));
+        let mut actor = Actor {
+            wiring: Wiring {
+                caller: Caller {
+                    platform: deps.platform.clone(),
+                    reporter: deps.reporter,
+                    done: done_tx,
+                    deadline,
+                },
+                config: deps.config,
+                platform: deps.platform,
+                listener: deps.listener,
+                store: deps.store,
+                jitter: deps.jitter,
+                commands,
+                outcomes,
+                state_tx,
+                progress_tx,
+                last_sequence: 0,
+            },
+            session: Session {
+                generation: 0,
+                number: 0,
+                user: None,
+                phase: RegistrationPhase::LoggedOut,
+                selection: None,
+                token: None,
+                reported,
+                notifications_enabled: None,
+                no_channel_reason: None,
+                awaiting: None,
+                next_op: 0,
+            },
+            retry: Retry {
+                attempt: 0,
+                last_error: None,
+                at: None,
+                step: Step::Choose,
+            },
+            clears: Clears::default(),
+            reporter_lane: Lane::default(),
+            platform_lane: Lane::default(),
+            applied: 0,
         };
-        (actor, cmd_tx, state_rx)
+        // Clears a previous run could not finish go first, before any
+        // report of a new session.
+        for clear in pending {
+            log::info!(target: LOG, "resuming the clear of an ended session");
+            let sequence = clear.sequence;
+            actor.clears.add(clear);
+            actor.reporter_lane.push(ReporterJob::Clear { sequence });
+        }
+        let handles = Handles {
+            commands: CommandSender {
+                tx: cmd_tx,
+                last: Arc::new(Mutex::new(0)),
+            },
+            state,
+            progress,
+        };
+        (actor, handles)
     }
 
     /// Runs until `Shutdown` or until every sender is gone. Sleeps between
-    /// events: the only wake-ups are commands, results and its own retry
-    /// timer.
+    /// events: the only wake-ups are commands, results and its own timers.
+    /// Never waits for the app on the way out: calls still running are
+    /// dropped with the runtime, and unconfirmed clears stay in the store.
     pub async fn run(mut self) {
+        self.pump();
+        self.publish();
         loop {
-            let retry_at = self.retry_at;
+            let timer = [self.retry.at, self.clears.next_retry()]
+                .into_iter()
+                .flatten()
+                .min();
             tokio::select! {
                 biased;
-                command = self.commands.recv() => match command {
-                    None | Some(Command::Shutdown) => break,
-                    Some(command) => self.handle(command),
+                envelope = self.wiring.commands.recv() => match envelope {
+                    None => break,
+                    Some(Envelope { command: Command::Shutdown, number }) => {
+                        self.applied = number;
+                        break;
+                    }
+                    Some(Envelope { number, command }) => {
+                        self.handle(number, command);
+                        self.applied = number;
+                    }
                 },
-                Some(done) = self.done_rx.recv() => self.on_done(done),
-                () = sleep_until(retry_at) => {
-                    self.retry_at = None;
-                    let step = self.retry_step;
-                    self.resume(step);
-                }
+                Some(outcome) = self.wiring.outcomes.recv() => self.on_outcome(outcome),
+                () = sleep_until(timer) => self.on_timer(),
             }
+            self.pump();
+            self.publish();
         }
-        self.abort_in_flight();
-        // A proactive logout's clear is worth finishing: it is what stops
-        // pushes to a logged-out device. Each has its own deadline.
-        for task in std::mem::take(&mut self.background) {
-            let _ = task.await;
-        }
+        self.session.phase = RegistrationPhase::ShutDown;
+        self.publish_stopped();
         log::debug!(target: LOG, "registration actor stopped");
     }
 
-    fn handle(&mut self, command: Command) {
+    fn handle(&mut self, number: u64, command: Command) {
         match command {
-            Command::Login { user_id, session } => self.on_login(user_id, session),
-            Command::Logout { reason, session } => self.on_logout(reason, session),
+            Command::Login { user_id } => self.on_login(number, user_id),
+            Command::Logout { reason } => self.on_logout(number, reason),
             Command::NewToken { channel, token } => self.on_new_token(channel, token),
             Command::AppForeground | Command::NetworkAvailable => self.on_wake(),
             Command::Barrier(reached) => {
@@ -223,90 +322,111 @@ impl Actor {
         }
     }
 
-    fn on_login(&mut self, user_id: String, session: u64) {
-        self.session = session;
-        if self.user.as_deref() == Some(user_id.as_str()) {
+    // ---- session transitions ----
+
+    fn on_login(&mut self, number: u64, user_id: String) {
+        self.session.number = self.session.number.max(number);
+        let (dropped, changed) = self.clears.on_login(&user_id);
+        for sequence in dropped {
+            self.store_remove_clear(sequence);
+        }
+        for clear in changed {
+            self.store_put_clear(&clear);
+        }
+        if self.session.user.as_deref() == Some(user_id.as_str()) {
             // Same user again (an app restart path calling login twice):
             // keep what is running; retry at once if stuck.
-            if self.phase.retries_on_wake() {
+            if self.session.phase.retries_on_wake() {
                 self.restart_from_failure();
-            } else {
-                self.publish();
             }
             return;
         }
-        if self.user.is_some() {
+        if self.session.user.is_some() {
             log::info!(target: LOG, "login as another user without logout: the old session ends, no clear");
             self.end_session();
         }
         log::info!(target: LOG, "login {}", redact(&user_id));
-        self.generation += 1;
-        self.user = Some(user_id);
+        self.session.generation += 1;
+        self.session.user = Some(user_id);
         self.start_choose();
     }
 
-    fn on_logout(&mut self, reason: LogoutReason, session: u64) {
-        self.session = session;
-        let had_session = self.user.is_some() || self.reported.is_some();
-        let channel = self
-            .selection
+    fn on_logout(&mut self, number: u64, reason: LogoutReason) {
+        self.session.number = self.session.number.max(number);
+        let ended_user = self
+            .session
+            .user
+            .clone()
+            .or_else(|| self.session.reported.as_ref().map(|r| r.user_id.clone()));
+        let channel = self.session.selection.as_ref().map(|s| s.channel).or(self
+            .session
+            .reported
             .as_ref()
-            .map(|s| s.channel)
-            .or(self.reported.as_ref().map(|r| r.channel));
+            .map(|r| r.channel));
         log::info!(target: LOG, "logout ({reason:?})");
-        self.generation += 1;
+        self.session.generation += 1;
         self.end_session();
-        self.publish();
-        if reason == LogoutReason::Proactive && had_session {
-            self.spawn_clear(channel);
+        if let (LogoutReason::Proactive, Some(user_id)) = (reason, ended_user) {
+            let clear = PendingClear {
+                sequence: self.next_sequence(),
+                user_id,
+                channel,
+                attempts: 0,
+                login_since: false,
+            };
+            // Stored before it is tried: a restart resumes it.
+            self.store_put_clear(&clear);
+            let sequence = clear.sequence;
+            self.clears.add(clear);
+            self.reporter_lane.push(ReporterJob::Clear { sequence });
         }
     }
 
     /// Forgets everything about the current session. The persisted record
     /// goes too: the next session starts with no token at the backend.
+    /// Calls it started keep their lane until they end.
     fn end_session(&mut self) {
-        self.abort_in_flight();
-        self.user = None;
-        self.phase = RegistrationPhase::LoggedOut;
-        self.selection = None;
-        self.token = None;
-        self.notifications_enabled = None;
-        self.no_channel_reason = None;
-        self.attempt = 0;
-        self.last_error = None;
-        self.retry_at = None;
-        self.retry_step = Step::Choose;
-        self.reported = None;
-        if let Err(e) = self.store.clear() {
+        let s = &mut self.session;
+        s.awaiting = None;
+        s.user = None;
+        s.phase = RegistrationPhase::LoggedOut;
+        s.selection = None;
+        s.token = None;
+        s.notifications_enabled = None;
+        s.no_channel_reason = None;
+        s.reported = None;
+        self.retry.reset();
+        if let Err(e) = self.wiring.store.clear() {
             log::warn!(target: LOG, "cannot forget the reported token: {e}");
         }
     }
 
     fn on_new_token(&mut self, channel: PushChannel, token: String) {
         log::info!(target: LOG, "new {channel} token {}", redact(&token));
-        self.device_tokens.insert(channel, token.clone());
-        let Some(selected) = self.selection.as_ref().map(|s| s.channel) else {
+        let Some(selected) = self.session.selection.as_ref().map(|s| s.channel) else {
             return;
         };
         if selected != channel {
             log::debug!(target: LOG, "token for {channel} ignored: {selected} is in use");
             return;
         }
-        if self.token.as_deref() == Some(token.as_str()) {
+        if self.session.token.as_deref() == Some(token.as_str()) {
             return;
         }
-        self.token = Some(token);
-        match self.phase {
+        self.session.token = Some(token);
+        match self.session.phase {
             RegistrationPhase::RequestingToken => {
-                self.abort_in_flight();
+                // The request's answer is no longer needed; it keeps its
+                // lane until it ends, its result is dropped.
+                self.session.awaiting = None;
                 self.after_token();
             }
             RegistrationPhase::Registered | RegistrationPhase::Failed => {
-                self.attempt = 0;
+                self.retry.attempt = 0;
                 self.after_token();
             }
-            RegistrationPhase::WaitingToRetry if self.retry_step == Step::Request => {
-                self.retry_step = Step::Report;
+            RegistrationPhase::WaitingToRetry if self.retry.step == Step::Request => {
+                self.retry.step = Step::Report;
             }
             // Reporting: the newer token is reported when the current
             // report ends. WaitingToRetry at Report: the retry reports the
@@ -316,86 +436,79 @@ impl Actor {
     }
 
     fn on_wake(&mut self) {
-        if self.user.is_none() {
-            return;
-        }
-        if self.phase.retries_on_wake() {
+        if self.session.user.is_some() && self.session.phase.retries_on_wake() {
             self.restart_from_failure();
         }
     }
 
     fn restart_from_failure(&mut self) {
-        let step = if self.phase == RegistrationPhase::NoChannel {
+        let step = if self.session.phase == RegistrationPhase::NoChannel {
             Step::Choose
         } else {
-            self.retry_step
+            self.retry.step
         };
-        self.attempt = 0;
-        self.retry_at = None;
+        self.retry.attempt = 0;
+        self.retry.at = None;
         self.resume(step);
     }
 
     fn resume(&mut self, step: Step) {
-        if self.user.is_none() {
+        if self.session.user.is_none() {
             return;
         }
+        let (selected, token) = (
+            self.session.selection.is_some(),
+            self.session.token.is_some(),
+        );
         match step {
-            Step::Choose => self.start_choose(),
-            Step::Request if self.selection.is_some() => self.start_request(),
-            Step::Report if self.token.is_some() => self.after_token(),
-            Step::Report if self.selection.is_some() => self.start_request(),
+            Step::Report if token => self.after_token(),
+            Step::Request | Step::Report if selected => self.start_request(),
             _ => self.start_choose(),
         }
     }
 
     fn start_choose(&mut self) {
-        self.phase = RegistrationPhase::ChoosingChannel;
-        self.selection = None;
-        self.token = None;
-        self.no_channel_reason = None;
+        let s = &mut self.session;
+        s.phase = RegistrationPhase::ChoosingChannel;
+        s.selection = None;
+        s.token = None;
+        s.no_channel_reason = None;
         self.publish();
-        let device: DeviceInfo = match self.platform.device_info() {
+        let device = match self.wiring.platform.device_info() {
             Ok(device) => device,
             Err(e) => return self.fail(Step::Choose, e),
         };
-        self.notifications_enabled = Some(device.notifications_enabled);
-        match choose_channel(&device, &self.config) {
+        self.session.notifications_enabled = Some(device.notifications_enabled);
+        match choose_channel(&device, &self.wiring.config) {
             Choice::NoChannel { reason } => {
                 log::warn!(target: LOG, "no push channel: {reason}");
-                self.phase = RegistrationPhase::NoChannel;
-                self.no_channel_reason = Some(reason);
-                self.publish();
+                self.session.phase = RegistrationPhase::NoChannel;
+                self.session.no_channel_reason = Some(reason);
             }
             Choice::Use(selection) => {
                 log::info!(target: LOG, "channel {} ({})", selection.channel, selection.reason);
-                self.selection = Some(selection);
+                self.session.selection = Some(selection);
                 self.start_request();
             }
         }
     }
 
     fn start_request(&mut self) {
-        let Some(selection) = self.selection.clone() else {
+        let Some(selection) = self.session.selection.clone() else {
             return self.start_choose();
         };
-        self.phase = RegistrationPhase::RequestingToken;
-        self.publish();
-        let platform = self.platform.clone();
-        let limit = self.call_timeout();
-        self.spawn_op(async move {
-            let what = format!("request_token({})", selection.channel);
-            let call = platform.request_token(selection.channel, selection.credentials);
-            Outcome::Token(with_deadline(call, limit, &what).await)
-        });
+        self.session.phase = RegistrationPhase::RequestingToken;
+        let op = self.next_op();
+        self.platform_lane
+            .push(PlatformJob::Request { op, selection });
     }
 
     /// A token is known: report it unless exactly this was reported already.
     fn after_token(&mut self) {
-        let (Some(user_id), Some(selection), Some(token)) = (
-            self.user.clone(),
-            self.selection.as_ref(),
-            self.token.clone(),
-        ) else {
+        let s = &self.session;
+        let (Some(user_id), Some(selection), Some(token)) =
+            (s.user.clone(), s.selection.as_ref(), s.token.clone())
+        else {
             return;
         };
         let target = ReportedToken {
@@ -404,178 +517,27 @@ impl Actor {
             business_id: selection.business_id,
             token,
         };
-        if self.reported.as_ref() == Some(&target) {
+        if self.session.reported.as_ref() == Some(&target) {
             log::info!(target: LOG, "token unchanged since the last report; not reporting again");
             self.registered();
         } else {
-            self.start_report(target);
+            self.session.phase = RegistrationPhase::Reporting;
+            let op = self.next_op();
+            self.reporter_lane.push(ReporterJob::Report { op, target });
         }
-    }
-
-    fn start_report(&mut self, target: ReportedToken) {
-        self.phase = RegistrationPhase::Reporting;
-        self.publish();
-        let report = TokenReport {
-            user_id: target.user_id.clone(),
-            channel: target.channel,
-            vendor_id: target.channel.vendor_id(),
-            business_id: target.business_id,
-            token: target.token.clone(),
-        };
-        let reporter = self.reporter.clone();
-        let lane = self.reporter_lane.clone();
-        let limit = self.call_timeout();
-        self.spawn_op(async move {
-            let _turn = lane.lock().await;
-            let result = with_deadline(reporter.report(report), limit, "report").await;
-            Outcome::Reported(target, result)
-        });
     }
 
     fn registered(&mut self) {
-        self.phase = RegistrationPhase::Registered;
-        self.attempt = 0;
-        self.last_error = None;
-        self.publish();
-    }
-
-    fn spawn_clear(&mut self, channel: Option<PushChannel>) {
-        let reporter = self.reporter.clone();
-        let lane = self.reporter_lane.clone();
-        let limit = self.call_timeout();
-        let done = self.done_tx.clone();
-        let generation = self.generation;
-        self.clears_pending += 1;
-        self.publish();
-        self.background.retain(|t| !t.is_finished());
-        self.background.push(tokio::spawn(async move {
-            let _turn = lane.lock().await;
-            let result = with_deadline(reporter.clear(), limit, "clear").await;
-            let _ = done.send(Done {
-                generation,
-                op: 0,
-                outcome: Outcome::Cleared(channel, result),
-            });
-        }));
-    }
-
-    fn spawn_unregister(&mut self, channel: PushChannel) {
-        let platform = self.platform.clone();
-        let limit = self.call_timeout();
-        let done = self.done_tx.clone();
-        let generation = self.generation;
-        self.background.retain(|t| !t.is_finished());
-        self.background.push(tokio::spawn(async move {
-            let what = format!("unregister({channel})");
-            let result = with_deadline(platform.unregister(channel), limit, &what).await;
-            let _ = done.send(Done {
-                generation,
-                op: 0,
-                outcome: Outcome::Unregistered(channel, result),
-            });
-        }));
-    }
-
-    fn spawn_op(&mut self, work: impl Future<Output = Outcome> + Send + 'static) {
-        self.abort_in_flight();
-        self.next_op += 1;
-        let id = self.next_op;
-        let generation = self.generation;
-        let done = self.done_tx.clone();
-        let task = tokio::spawn(async move {
-            let outcome = work.await;
-            let _ = done.send(Done {
-                generation,
-                op: id,
-                outcome,
-            });
-        });
-        self.in_flight = Some(InFlight { id, task });
-    }
-
-    fn abort_in_flight(&mut self) {
-        if let Some(op) = self.in_flight.take() {
-            op.task.abort();
-        }
-    }
-
-    fn on_done(&mut self, done: Done) {
-        let current = done.generation == self.generation
-            && self.in_flight.as_ref().map(|op| op.id) == Some(done.op);
-        match done.outcome {
-            Outcome::Cleared(channel, result) => self.on_cleared(channel, result),
-            Outcome::Unregistered(channel, result) => match result {
-                Ok(()) => log::info!(target: LOG, "{channel} unregistered"),
-                Err(e) => log::warn!(target: LOG, "unregister({channel}) failed: {e}"),
-            },
-            _ if !current => {
-                log::debug!(target: LOG, "late result of an ended session or step discarded");
-            }
-            Outcome::Token(result) => {
-                self.in_flight = None;
-                let result = result.and_then(|token| {
-                    if token.trim().is_empty() {
-                        Err(PushError::Platform {
-                            reason: "request_token returned an empty token".into(),
-                        })
-                    } else {
-                        Ok(token)
-                    }
-                });
-                match result {
-                    Ok(token) => {
-                        log::info!(target: LOG, "token {}", redact(&token));
-                        if let Some(selection) = &self.selection {
-                            self.device_tokens.insert(selection.channel, token.clone());
-                        }
-                        self.token = Some(token);
-                        self.after_token();
-                    }
-                    Err(e) => self.fail(Step::Request, e),
-                }
-            }
-            Outcome::Reported(target, result) => {
-                self.in_flight = None;
-                match result {
-                    Ok(()) => {
-                        log::info!(target: LOG, "token {} reported for {} on {}", redact(&target.token), redact(&target.user_id), target.channel);
-                        if let Err(e) = self.store.save(&target) {
-                            log::warn!(target: LOG, "cannot remember the reported token: {e}");
-                        }
-                        self.reported = Some(target);
-                        // A newer token may have arrived during the report.
-                        self.after_token();
-                    }
-                    Err(e) => self.fail(Step::Report, e),
-                }
-            }
-        }
-    }
-
-    fn on_cleared(&mut self, channel: Option<PushChannel>, result: Result<(), PushError>) {
-        self.clears_pending = self.clears_pending.saturating_sub(1);
-        self.publish();
-        let Err(e) = result else {
-            log::info!(target: LOG, "token cleared at the backend");
-            return;
-        };
-        log::warn!(target: LOG, "clear failed ({e}); unregistering the channel instead");
-        self.notify_error(RegistrationError {
-            code: e.code().into(),
-            message: format!("clearing the token at logout failed: {}", e.message()),
-            phase: RegistrationPhase::LoggedOut,
-            attempt: 1,
-            will_retry: false,
-        });
-        if let Some(channel) = channel {
-            self.spawn_unregister(channel);
-        }
+        self.session.phase = RegistrationPhase::Registered;
+        self.retry.attempt = 0;
+        self.retry.last_error = None;
     }
 
     fn fail(&mut self, step: Step, error: PushError) {
-        self.attempt = self.attempt.saturating_add(1);
-        let policy = &self.config.retry;
-        let give_up = policy.max_attempts > 0 && self.attempt >= policy.max_attempts;
+        self.retry.attempt = self.retry.attempt.saturating_add(1);
+        let attempt = self.retry.attempt;
+        let policy = &self.wiring.config.retry;
+        let give_up = policy.max_attempts > 0 && attempt >= policy.max_attempts;
         let failed_phase = match step {
             Step::Choose => RegistrationPhase::ChoosingChannel,
             Step::Request => RegistrationPhase::RequestingToken,
@@ -585,61 +547,297 @@ impl Actor {
             code: error.code().into(),
             message: error.message(),
             phase: failed_phase,
-            attempt: self.attempt,
+            attempt,
             will_retry: !give_up,
         };
-        self.retry_step = step;
+        self.retry.step = step;
         if give_up {
-            log::warn!(target: LOG, "{failed_phase:?} failed {} times, giving up until the next event: {error}", self.attempt);
-            self.phase = RegistrationPhase::Failed;
-            self.retry_at = None;
+            log::warn!(target: LOG, "{failed_phase:?} failed {attempt} times, giving up until the next event: {error}");
+            self.session.phase = RegistrationPhase::Failed;
+            self.retry.at = None;
         } else {
-            let delay = retry_delay(policy, self.attempt, &mut self.jitter);
-            log::warn!(target: LOG, "{failed_phase:?} failed (attempt {}), retry in {} ms: {error}", self.attempt, delay.as_millis());
-            self.phase = RegistrationPhase::WaitingToRetry;
-            self.retry_at = Some(Instant::now() + delay);
+            let delay = retry_delay(policy, attempt, &mut self.wiring.jitter);
+            log::warn!(target: LOG, "{failed_phase:?} failed (attempt {attempt}), retry in {} ms: {error}", delay.as_millis());
+            self.session.phase = RegistrationPhase::WaitingToRetry;
+            self.retry.at = Some(Instant::now() + delay);
         }
-        self.last_error = Some(record.clone());
+        self.retry.last_error = Some(record.clone());
         self.notify_error(record);
-        self.publish();
     }
 
-    fn call_timeout(&self) -> Duration {
-        Duration::from_millis(self.config.retry.platform_timeout_ms.max(1))
+    fn next_op(&mut self) -> Op {
+        self.session.next_op += 1;
+        let id = self.session.next_op;
+        self.session.awaiting = Some(id);
+        Op {
+            generation: self.session.generation,
+            id,
+        }
     }
+
+    fn is_current(&self, op: Op) -> bool {
+        op.generation == self.session.generation && self.session.awaiting == Some(op.id)
+    }
+
+    // ---- timers and results ----
+
+    fn on_timer(&mut self) {
+        let now = Instant::now();
+        if matches!(self.retry.at, Some(at) if at <= now) {
+            self.retry.at = None;
+            let step = self.retry.step;
+            self.resume(step);
+        }
+        for sequence in self.clears.due(now) {
+            self.reporter_lane.push(ReporterJob::Clear { sequence });
+        }
+    }
+
+    fn on_outcome(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Token(op, result) => {
+                self.platform_lane.finished();
+                if self.is_current(op) {
+                    self.on_token(result);
+                } else {
+                    log::debug!(target: LOG, "token of an ended session or step discarded");
+                }
+            }
+            Outcome::Unregistered(channel, result) => {
+                self.platform_lane.finished();
+                match result {
+                    Ok(()) => log::info!(target: LOG, "{channel} unregistered"),
+                    Err(e) => log::warn!(target: LOG, "unregister({channel}) failed: {e}"),
+                }
+            }
+            Outcome::Reported(op, target, result) => {
+                self.reporter_lane.finished();
+                if self.is_current(op) {
+                    self.on_reported(target, result);
+                } else {
+                    log::debug!(target: LOG, "report result of an ended session discarded");
+                }
+            }
+            Outcome::Cleared(sequence, result) => {
+                self.reporter_lane.finished();
+                self.on_cleared(sequence, result);
+            }
+        }
+    }
+
+    fn on_token(&mut self, result: Result<String, PushError>) {
+        self.session.awaiting = None;
+        let result = result.and_then(|token| {
+            if token.trim().is_empty() {
+                Err(PushError::Platform {
+                    reason: "request_token returned an empty token".into(),
+                })
+            } else {
+                Ok(token)
+            }
+        });
+        match result {
+            Ok(token) => {
+                log::info!(target: LOG, "token {}", redact(&token));
+                self.session.token = Some(token);
+                self.after_token();
+            }
+            Err(e) => self.fail(Step::Request, e),
+        }
+    }
+
+    fn on_reported(&mut self, target: ReportedToken, result: Result<(), PushError>) {
+        self.session.awaiting = None;
+        match result {
+            Ok(()) => {
+                log::info!(target: LOG, "token {} reported for {} on {}", redact(&target.token), redact(&target.user_id), target.channel);
+                if let Err(e) = self.wiring.store.save(&target) {
+                    log::warn!(target: LOG, "cannot remember the reported token: {e}");
+                }
+                self.session.reported = Some(target);
+                // A newer token may have arrived during the report.
+                self.after_token();
+            }
+            Err(e) => self.fail(Step::Report, e),
+        }
+    }
+
+    fn on_cleared(&mut self, sequence: u64, result: Result<(), PushError>) {
+        let Err(e) = result else {
+            log::info!(target: LOG, "token cleared at the backend");
+            self.clears.remove(sequence);
+            self.store_remove_clear(sequence);
+            return;
+        };
+        let Some(clear) = self.clears.failed(sequence) else {
+            return;
+        };
+        self.notify_error(RegistrationError {
+            code: e.code().into(),
+            message: format!("clearing the token at logout failed: {}", e.message()),
+            phase: RegistrationPhase::LoggedOut,
+            attempt: clear.attempts,
+            will_retry: clear.attempts < MAX_CLEAR_ATTEMPTS,
+        });
+        // Unregister at the first failure, so a logged-out device stops
+        // receiving pushes at once; never once anyone logged in since.
+        if let (1, Some(channel), false, None) = (
+            clear.attempts,
+            clear.channel,
+            clear.login_since,
+            &self.session.user,
+        ) {
+            log::warn!(target: LOG, "clear failed ({e}); unregistering {channel} while nobody is logged in");
+            let logins = self.clears.logins;
+            self.platform_lane
+                .push(PlatformJob::Unregister { channel, logins });
+        }
+        let same_user_back = self.session.user.as_deref() == Some(clear.user_id.as_str());
+        if clear.attempts >= MAX_CLEAR_ATTEMPTS || same_user_back {
+            log::warn!(target: LOG, "giving up on the clear after {} attempts: {e}", clear.attempts);
+            self.clears.remove(sequence);
+            self.store_remove_clear(sequence);
+            return;
+        }
+        self.store_put_clear(&clear);
+        let delay = retry_delay(
+            &self.wiring.config.retry,
+            clear.attempts,
+            &mut self.wiring.jitter,
+        );
+        log::warn!(target: LOG, "clear failed (attempt {}), retry in {} ms: {e}", clear.attempts, delay.as_millis());
+        self.clears.retry_at(sequence, Instant::now() + delay);
+    }
+
+    // ---- lanes ----
+
+    /// Starts the next call of each free lane, dropping jobs of ended
+    /// sessions that never started.
+    fn pump(&mut self) {
+        while let Some(job) = self.reporter_lane.next() {
+            match job {
+                ReporterJob::Report { op, target } if self.is_current(op) => {
+                    let sequence = self.next_sequence();
+                    self.reporter_lane.started();
+                    self.wiring.caller.report(op, target, sequence);
+                }
+                ReporterJob::Report { .. } => {}
+                ReporterJob::Clear { sequence } => {
+                    if let Some(clear) = self.clears.start(sequence) {
+                        self.reporter_lane.started();
+                        self.wiring.caller.clear(clear);
+                    }
+                }
+            }
+        }
+        while let Some(job) = self.platform_lane.next() {
+            match job {
+                PlatformJob::Request { op, selection } if self.is_current(op) => {
+                    self.platform_lane.started();
+                    self.wiring.caller.request_token(op, selection);
+                }
+                PlatformJob::Request { .. } => {}
+                PlatformJob::Unregister { channel, logins }
+                    if logins == self.clears.logins && self.session.user.is_none() =>
+                {
+                    self.platform_lane.started();
+                    self.wiring.caller.unregister(channel);
+                }
+                PlatformJob::Unregister { .. } => {
+                    log::info!(target: LOG, "unregister skipped: a user logged in since");
+                }
+            }
+        }
+    }
+
+    fn next_sequence(&mut self) -> u64 {
+        let floor = match self.wiring.last_sequence {
+            0 => sequence_seed(),
+            last => last + 1,
+        };
+        let next = match self.wiring.store.next_sequence() {
+            Ok(n) => n.max(floor),
+            Err(e) => {
+                log::warn!(target: LOG, "cannot store the sequence, continuing in memory: {e}");
+                floor
+            }
+        };
+        self.wiring.last_sequence = next;
+        next
+    }
+
+    fn store_put_clear(&mut self, clear: &PendingClear) {
+        if let Err(e) = self.wiring.store.put_pending_clear(clear) {
+            log::warn!(target: LOG, "cannot store the pending clear: {e}");
+        }
+    }
+
+    fn store_remove_clear(&mut self, sequence: u64) {
+        if let Err(e) = self.wiring.store.remove_pending_clear(sequence) {
+            log::warn!(target: LOG, "cannot forget the pending clear: {e}");
+        }
+    }
+
+    // ---- publishing ----
 
     fn snapshot(&self) -> RegistrationState {
+        let s = &self.session;
         RegistrationState {
-            phase: self.phase,
-            user_id: self.user.clone(),
-            channel: self.selection.as_ref().map(|s| s.channel),
-            business_id: self.selection.as_ref().map(|s| s.business_id),
-            session: self.session,
-            attempt: self.attempt,
-            last_error: self.last_error.clone(),
-            no_channel_reason: self.no_channel_reason.clone(),
-            notifications_enabled: self.notifications_enabled,
-            clearing: self.clears_pending > 0,
+            phase: s.phase,
+            user_id: s.user.clone(),
+            channel: s.selection.as_ref().map(|s| s.channel),
+            business_id: s.selection.as_ref().map(|s| s.business_id),
+            session: s.number,
+            attempt: self.retry.attempt,
+            last_error: self.retry.last_error.clone(),
+            no_channel_reason: s.no_channel_reason.clone(),
+            notifications_enabled: s.notifications_enabled,
+            clearing: self.clears.clearing(),
+            pending_clears: u32::try_from(self.clears.len()).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn progress(&self) -> Progress {
+        let settled = self.session.phase.is_settled() && self.reporter_lane.is_idle();
+        Progress {
+            applied: self.applied,
+            settled,
+            idle: settled && self.platform_lane.is_idle() && self.clears.len() == 0,
+            stopped: false,
         }
     }
 
     fn publish(&mut self) {
         let state = self.snapshot();
-        if *self.state_tx.borrow() == state {
-            return;
+        if *self.wiring.state_tx.borrow() != state {
+            log::debug!(target: LOG, "state {state:?}");
+            self.wiring.state_tx.send_replace(state.clone());
+            if let Some(listener) = &self.wiring.listener {
+                let listener = listener.clone();
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    listener.on_state_changed(state)
+                }));
+            }
         }
-        log::debug!(target: LOG, "state {state:?}");
-        self.state_tx.send_replace(state.clone());
-        if let Some(listener) = &self.listener {
-            let listener = listener.clone();
-            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                listener.on_state_changed(state)
-            }));
-        }
+        let progress = self.progress();
+        self.wiring.progress_tx.send_if_modified(|p| {
+            let changed = *p != progress;
+            *p = progress;
+            changed
+        });
+    }
+
+    fn publish_stopped(&mut self) {
+        self.publish();
+        let applied = self.applied;
+        self.wiring.progress_tx.send_modify(|p| {
+            p.applied = applied;
+            p.stopped = true;
+        });
     }
 
     fn notify_error(&self, error: RegistrationError) {
-        if let Some(listener) = &self.listener {
+        if let Some(listener) = &self.wiring.listener {
             let _ =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| listener.on_error(error)));
         }
@@ -650,20 +848,5 @@ async fn sleep_until(deadline: Option<Instant>) {
     match deadline {
         Some(deadline) => tokio::time::sleep_until(deadline).await,
         None => std::future::pending().await,
-    }
-}
-
-/// Every call into the app gets a deadline: a vendor SDK that never calls
-/// back must not wedge registration.
-async fn with_deadline<T>(
-    call: impl Future<Output = Result<T, PushError>>,
-    limit: Duration,
-    what: &str,
-) -> Result<T, PushError> {
-    match tokio::time::timeout(limit, call).await {
-        Ok(result) => result,
-        Err(_) => Err(PushError::Timeout {
-            reason: format!("{what} did not answer within {} ms", limit.as_millis()),
-        }),
     }
 }

@@ -4,14 +4,18 @@
 //!
 //! - [`device`] and [`select`]: which channel a device uses.
 //! - [`traits`]: what the app implements (platform, reporter, listener).
-//! - [`actor`]: the state machine, one serialized task.
+//! - [`actor`]: the state machine, one serialized task; `lanes` orders its
+//!   calls into the app by completion, `clears` retries ended sessions' clears.
 //! - [`service`]: runs the actor on the core's single background thread.
-//! - [`store`] / [`sqlite_store`]: what was reported, across restarts.
+//! - [`store`] / [`sqlite_store`]: what was reported, the sequence and the
+//!   pending clears, across restarts.
 //! - [`sim`]: simulated platform and backend for tests, benches, the CLI.
 
 pub mod actor;
 pub mod backoff;
+mod clears;
 pub mod device;
+mod lanes;
 pub mod select;
 pub mod service;
 pub mod sim;
@@ -26,4 +30,4 @@ mod tests;
 pub use device::{ApnsEnvironment, DeviceInfo, DeviceOs, VendorSupport};
 pub use select::{choose_channel, ChannelChoice, Choice, Selection};
 pub use state::{LogoutReason, RegistrationError, RegistrationPhase, RegistrationState};
-pub use traits::{PushListener, PushPlatform, TokenReport, TokenReporter};
+pub use traits::{PushListener, PushPlatform, TokenClear, TokenReport, TokenReporter};

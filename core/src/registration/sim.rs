@@ -1,15 +1,21 @@
 //! In-process simulations of the app's platform and the IM backend, for
-//! tests, benchmarks and the CLI's demo. They behave like the real thing
-//! in the ways registration cares about: calls take time, may fail or never
-//! answer, may be cancelled, and the backend knows which user's session is
-//! live, so a report for anyone else is recorded as a violation.
+//! tests, benchmarks and the CLI's demo. They behave like the real thing in
+//! the ways registration cares about: calls take time, may fail or never
+//! answer, and **keep going after the core drops their future** (as a
+//! Kotlin coroutine or Swift task wrapping an SDK callback does: the request
+//! was sent). The backend applies a report or clear when that work ends, not
+//! when the core stops waiting, and knows which user's IM session is live.
+//!
+//! Work runs in tokio tasks of the caller's runtime; [`SimLog::kill_all`]
+//! ends them as a process death would.
 
 use super::device::DeviceInfo;
-use super::traits::{PushPlatform, TokenReport, TokenReporter};
+use super::traits::{PushPlatform, TokenClear, TokenReport, TokenReporter};
 use crate::channel::PushChannel;
 use crate::config::VendorCredentials;
 use crate::error::PushError;
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -18,7 +24,8 @@ use std::time::Duration;
 pub enum SimOutcome {
     Succeed,
     Fail,
-    /// Never answers (the core's deadline must end it).
+    /// Never answers and never does anything (the core's deadline ends the
+    /// wait).
     Hang,
 }
 
@@ -57,16 +64,30 @@ pub enum SimEvent {
     TokenIssued(PushChannel, String),
     TokenRequestFailed(PushChannel),
     ReportStarted(TokenReport),
+    /// Applied at the backend.
     Reported(TokenReport),
     ReportFailed(TokenReport),
-    ReportCancelled(TokenReport),
-    ClearRequested,
+    /// The user's IM session was not live when the work ended: refused.
+    ReportRejected(TokenReport),
+    /// A report or clear with a sequence not above the last one applied for
+    /// its user: dropped by a backend that checks the sequence.
+    StaleDropped {
+        user_id: String,
+        sequence: u64,
+    },
+    ClearRequested(TokenClear),
     Cleared {
+        user_id: String,
         session_user: Option<String>,
     },
     ClearFailed,
+    UnregisterStarted(PushChannel),
+    /// Applied: the channel's token is revoked.
     Unregistered(PushChannel),
-    /// A broken invariant, seen from the backend's side.
+    /// Markers a test driver adds: the app called login / logout.
+    AppLogin(String),
+    AppLogout,
+    /// A broken invariant, seen from the world's side.
     Violation(String),
 }
 
@@ -77,28 +98,74 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     }
 }
 
-/// A shared, ordered event log.
+#[derive(Debug, Default)]
+struct World {
+    events: Vec<SimEvent>,
+    /// The user the IM SDK is logged in as.
+    im_user: Option<String>,
+    work: Vec<tokio::task::AbortHandle>,
+}
+
+/// The shared simulated world: an ordered event log, the IM session, and
+/// the work in progress.
 #[derive(Debug, Default, Clone)]
-pub struct SimLog(Arc<Mutex<Vec<SimEvent>>>);
+pub struct SimLog(Arc<Mutex<World>>);
 
 impl SimLog {
     pub fn push(&self, event: SimEvent) {
-        lock(&self.0).push(event);
+        lock(&self.0).events.push(event);
     }
     pub fn events(&self) -> Vec<SimEvent> {
-        lock(&self.0).clone()
+        lock(&self.0).events.clone()
     }
     pub fn count(&self, matches: impl Fn(&SimEvent) -> bool) -> usize {
-        lock(&self.0).iter().filter(|e| matches(e)).count()
+        lock(&self.0).events.iter().filter(|e| matches(e)).count()
     }
     pub fn violations(&self) -> Vec<String> {
         lock(&self.0)
+            .events
             .iter()
             .filter_map(|e| match e {
                 SimEvent::Violation(v) => Some(v.clone()),
                 _ => None,
             })
             .collect()
+    }
+    /// Every clear the core asked for, in order.
+    pub fn clears_requested(&self) -> Vec<TokenClear> {
+        lock(&self.0)
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                SimEvent::ClearRequested(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+    fn im_user(&self) -> Option<String> {
+        lock(&self.0).im_user.clone()
+    }
+
+    /// The process dies: every call still running in the app ends with it.
+    pub fn kill_all(&self) {
+        for work in std::mem::take(&mut lock(&self.0).work) {
+            work.abort();
+        }
+    }
+
+    /// Runs `work` detached: dropping the returned future does not stop it.
+    fn detached<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = T> + Send + 'static,
+    ) -> impl Future<Output = Option<T>> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(async move {
+            let _ = tx.send(work.await);
+        });
+        let mut world = lock(&self.0);
+        world.work.retain(|w| !w.is_finished());
+        world.work.push(task.abort_handle());
+        async move { rx.await.ok() }
     }
 }
 
@@ -109,12 +176,22 @@ struct Script {
     default: SimCall,
 }
 
+impl Default for Script {
+    fn default() -> Self {
+        Script {
+            queue: VecDeque::new(),
+            default: SimCall::ok(0),
+        }
+    }
+}
+
 impl Script {
     fn next(&mut self) -> SimCall {
         self.queue.pop_front().unwrap_or(self.default)
     }
 }
 
+/// Waits out the call; `None` for a hang (never returns).
 async fn play(call: SimCall) -> bool {
     if call.outcome == SimOutcome::Hang {
         std::future::pending::<()>().await;
@@ -125,11 +202,64 @@ async fn play(call: SimCall) -> bool {
     call.outcome == SimOutcome::Succeed
 }
 
+/// The answer a hung call never gives.
+fn never<T>(answer: Option<Result<T, PushError>>) -> Result<T, PushError> {
+    answer.unwrap_or_else(|| {
+        Err(PushError::Internal {
+            reason: "simulated work was killed".into(),
+        })
+    })
+}
+
+#[derive(Debug, Default)]
+struct Phone {
+    token_version: u64,
+    revoked: HashSet<String>,
+    /// Calls running that will end (hangs never do anything).
+    requests_running: u32,
+    unregisters_running: u32,
+}
+
+/// Counts a call as running until its work ends or is killed.
+struct Running {
+    phone: Arc<Mutex<Phone>>,
+    request: bool,
+}
+
+impl Running {
+    fn request(phone: &Arc<Mutex<Phone>>) -> Running {
+        lock(phone).requests_running += 1;
+        Running {
+            phone: phone.clone(),
+            request: true,
+        }
+    }
+    fn unregister(phone: &Arc<Mutex<Phone>>) -> Running {
+        lock(phone).unregisters_running += 1;
+        Running {
+            phone: phone.clone(),
+            request: false,
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let mut p = lock(&self.phone);
+        if self.request {
+            p.requests_running -= 1;
+        } else {
+            p.unregisters_running -= 1;
+        }
+    }
+}
+
 /// A phone: fixed device info, one token per channel that changes when
-/// [`SimulatedPlatform::rotate_token`] is called.
+/// [`SimulatedPlatform::rotate_token`] is called or the channel is
+/// unregistered (which revokes the old one).
 pub struct SimulatedPlatform {
     device: Mutex<DeviceInfo>,
-    token_version: Mutex<u64>,
+    phone: Arc<Mutex<Phone>>,
     script: Mutex<Script>,
     log: SimLog,
 }
@@ -138,11 +268,11 @@ impl SimulatedPlatform {
     pub fn new(device: DeviceInfo, log: SimLog) -> Self {
         SimulatedPlatform {
             device: Mutex::new(device),
-            token_version: Mutex::new(1),
-            script: Mutex::new(Script {
-                queue: VecDeque::new(),
-                default: SimCall::ok(0),
-            }),
+            phone: Arc::new(Mutex::new(Phone {
+                token_version: 1,
+                ..Phone::default()
+            })),
+            script: Mutex::new(Script::default()),
             log,
         }
     }
@@ -158,27 +288,31 @@ impl SimulatedPlatform {
 
     /// Back to healthy: scripted outcomes dropped, calls succeed at once.
     pub fn reset(&self) {
-        let mut script = lock(&self.script);
-        script.queue.clear();
-        script.default = SimCall::ok(0);
+        *lock(&self.script) = Script::default();
     }
 
     pub fn set_device(&self, device: DeviceInfo) {
         *lock(&self.device) = device;
     }
 
+    fn token_of(channel: PushChannel, version: u64) -> String {
+        format!("{channel}-token-v{version}-0123456789abcdef")
+    }
+
     /// The token the vendor currently issues for `channel`.
     pub fn current_token(&self, channel: PushChannel) -> String {
-        format!(
-            "{channel}-token-v{}-0123456789abcdef",
-            *lock(&self.token_version)
-        )
+        Self::token_of(channel, lock(&self.phone).token_version)
+    }
+
+    /// Whether an unregister revoked this token.
+    pub fn is_revoked(&self, token: &str) -> bool {
+        lock(&self.phone).revoked.contains(token)
     }
 
     /// The vendor refreshes its token; returns the new one (the app would
     /// forward it with `on_new_token`).
     pub fn rotate_token(&self, channel: PushChannel) -> String {
-        *lock(&self.token_version) += 1;
+        lock(&self.phone).token_version += 1;
         self.current_token(channel)
     }
 }
@@ -196,30 +330,71 @@ impl PushPlatform for SimulatedPlatform {
     ) -> Result<String, PushError> {
         self.log.push(SimEvent::TokenRequested(channel));
         let call = lock(&self.script).next();
-        if play(call).await {
-            let token = self.current_token(channel);
-            self.log.push(SimEvent::TokenIssued(channel, token.clone()));
-            Ok(token)
-        } else {
-            self.log.push(SimEvent::TokenRequestFailed(channel));
-            Err(PushError::Platform {
-                reason: format!("simulated {channel} registration failure"),
-            })
+        let (phone, log) = (self.phone.clone(), self.log.clone());
+        if lock(&phone).unregisters_running > 0 {
+            log.push(SimEvent::Violation(
+                "token requested while an unregister runs".into(),
+            ));
         }
+        // A hang never does anything, so it does not count as running.
+        let running = (call.outcome != SimOutcome::Hang).then(|| Running::request(&phone));
+        let work = self.log.detached(async move {
+            let _running = running;
+            let ok = play(call).await;
+            let p = lock(&phone);
+            if ok {
+                let token = Self::token_of(channel, p.token_version);
+                log.push(SimEvent::TokenIssued(channel, token.clone()));
+                Ok(token)
+            } else {
+                log.push(SimEvent::TokenRequestFailed(channel));
+                Err(PushError::Platform {
+                    reason: format!("simulated {channel} registration failure"),
+                })
+            }
+        });
+        never(work.await)
     }
 
     async fn unregister(&self, channel: PushChannel) -> Result<(), PushError> {
-        self.log.push(SimEvent::Unregistered(channel));
-        Ok(())
+        self.log.push(SimEvent::UnregisterStarted(channel));
+        let (phone, log) = (self.phone.clone(), self.log.clone());
+        if lock(&phone).requests_running > 0 {
+            log.push(SimEvent::Violation(
+                "unregister started while a token request runs".into(),
+            ));
+        }
+        let running = Running::unregister(&phone);
+        let work = self.log.detached(async move {
+            drop(running);
+            let mut p = lock(&phone);
+            let old = Self::token_of(channel, p.token_version);
+            p.revoked.insert(old);
+            p.token_version += 1;
+            log.push(SimEvent::Unregistered(channel));
+            Ok(())
+        });
+        never(work.await)
     }
 }
 
-/// The IM backend as the reporter sees it. Its `session` is the user the
-/// IM SDK is logged in as; whoever drives the simulation keeps it current
-/// (see [`SimulatedBackend::set_session`]).
+#[derive(Debug, Default)]
+struct Server {
+    /// The token the backend pushes to, per user.
+    tokens: HashMap<String, TokenReport>,
+    /// Highest sequence applied per user (this installation).
+    last_sequence: HashMap<String, u64>,
+    /// Highest sequence of an applied clear per user.
+    cleared_at: HashMap<String, u64>,
+    ignores_sequence: bool,
+}
+
+/// The IM backend as the reporter sees it. Its session is the user the IM
+/// SDK is logged in as; whoever drives the simulation keeps it current
+/// (see [`SimulatedBackend::set_session`]). By default it checks the
+/// sequence as docs/registration.md asks backends to.
 pub struct SimulatedBackend {
-    session: Mutex<Option<String>>,
-    current: Mutex<Option<TokenReport>>,
+    server: Arc<Mutex<Server>>,
     script: Mutex<Script>,
     clear_script: Mutex<Script>,
     log: SimLog,
@@ -228,36 +403,36 @@ pub struct SimulatedBackend {
 impl SimulatedBackend {
     pub fn new(log: SimLog) -> Self {
         SimulatedBackend {
-            session: Mutex::new(None),
-            current: Mutex::new(None),
-            script: Mutex::new(Script {
-                queue: VecDeque::new(),
-                default: SimCall::ok(0),
-            }),
-            clear_script: Mutex::new(Script {
-                queue: VecDeque::new(),
-                default: SimCall::ok(0),
-            }),
+            server: Arc::new(Mutex::new(Server::default())),
+            script: Mutex::new(Script::default()),
+            clear_script: Mutex::new(Script::default()),
             log,
         }
     }
 
+    /// A backend that applies whatever arrives, in arrival order: shows
+    /// what the core guarantees on its own.
+    pub fn ignore_sequence(&self) {
+        lock(&self.server).ignores_sequence = true;
+    }
+
     pub fn set_session(&self, user: Option<String>) {
-        let mut session = lock(&self.session);
-        if *session != user {
-            // A new IM session starts without a push token.
-            *lock(&self.current) = None;
-        }
-        *session = user;
+        lock(&self.log.0).im_user = user;
     }
 
     pub fn session(&self) -> Option<String> {
-        lock(&self.session).clone()
+        self.log.im_user()
     }
 
     /// The token the backend would push to for the live session.
     pub fn current(&self) -> Option<TokenReport> {
-        lock(&self.current).clone()
+        let user = self.session()?;
+        lock(&self.server).tokens.get(&user).cloned()
+    }
+
+    /// The token the backend holds for `user`, live or not.
+    pub fn token_of(&self, user: &str) -> Option<TokenReport> {
+        lock(&self.server).tokens.get(user).cloned()
     }
 
     pub fn script(&self, calls: impl IntoIterator<Item = SimCall>) {
@@ -270,39 +445,29 @@ impl SimulatedBackend {
 
     /// Back to healthy: scripted outcomes dropped, calls succeed at once.
     pub fn reset(&self) {
-        for script in [&self.script, &self.clear_script] {
-            let mut script = lock(script);
-            script.queue.clear();
-            script.default = SimCall::ok(0);
-        }
+        *lock(&self.script) = Script::default();
+        *lock(&self.clear_script) = Script::default();
     }
 
     pub fn script_clear(&self, calls: impl IntoIterator<Item = SimCall>) {
         lock(&self.clear_script).queue.extend(calls);
     }
-
-    fn check_session(&self, report: &TokenReport, when: &str) {
-        let session = self.session();
-        if session.as_deref() != Some(report.user_id.as_str()) {
-            self.log.push(SimEvent::Violation(format!(
-                "report {when} for a user whose session is not live (live: {:?})",
-                session.as_deref().map(crate::logging::redact)
-            )));
-        }
-    }
 }
 
-/// Records a cancelled report when the core drops the call mid-way.
-struct CancelGuard<'a> {
-    log: &'a SimLog,
-    report: Option<TokenReport>,
-}
-
-impl Drop for CancelGuard<'_> {
-    fn drop(&mut self) {
-        if let Some(report) = self.report.take() {
-            self.log.push(SimEvent::ReportCancelled(report));
+impl Server {
+    /// Whether a message with this sequence is new enough to apply.
+    fn accepts(&mut self, user_id: &str, sequence: u64, log: &SimLog) -> bool {
+        let last = self.last_sequence.get(user_id).copied().unwrap_or(0);
+        if sequence <= last && !self.ignores_sequence {
+            log.push(SimEvent::StaleDropped {
+                user_id: user_id.to_string(),
+                sequence,
+            });
+            return false;
         }
+        self.last_sequence
+            .insert(user_id.to_string(), sequence.max(last));
+        true
     }
 }
 
@@ -310,43 +475,63 @@ impl Drop for CancelGuard<'_> {
 impl TokenReporter for SimulatedBackend {
     async fn report(&self, report: TokenReport) -> Result<(), PushError> {
         self.log.push(SimEvent::ReportStarted(report.clone()));
-        self.check_session(&report, "started");
         let call = lock(&self.script).next();
-        let mut guard = CancelGuard {
-            log: &self.log,
-            report: Some(report.clone()),
-        };
-        let ok = play(call).await;
-        guard.report = None;
-        if ok {
-            self.check_session(&report, "completed");
-            if self.session().as_deref() == Some(report.user_id.as_str()) {
-                *lock(&self.current) = Some(report.clone());
+        let (server, log) = (self.server.clone(), self.log.clone());
+        let work = self.log.detached(async move {
+            if !play(call).await {
+                log.push(SimEvent::ReportFailed(report));
+                return Err(PushError::Platform {
+                    reason: "simulated backend failure".into(),
+                });
             }
-            self.log.push(SimEvent::Reported(report));
+            if log.im_user().as_deref() != Some(report.user_id.as_str()) {
+                log.push(SimEvent::ReportRejected(report));
+                return Err(PushError::Platform {
+                    reason: "simulated IM SDK: not logged in as that user".into(),
+                });
+            }
+            let mut server = lock(&server);
+            if server.accepts(&report.user_id, report.sequence, &log) {
+                let cleared = server.cleared_at.get(&report.user_id).copied();
+                if cleared.is_some_and(|c| c > report.sequence) {
+                    log.push(SimEvent::Violation(format!(
+                        "report {} applied after the clear {} of the same user",
+                        report.sequence,
+                        cleared.unwrap_or_default()
+                    )));
+                }
+                server.tokens.insert(report.user_id.clone(), report.clone());
+                log.push(SimEvent::Reported(report));
+            }
             Ok(())
-        } else {
-            self.log.push(SimEvent::ReportFailed(report));
-            Err(PushError::Platform {
-                reason: "simulated backend failure".into(),
-            })
-        }
+        });
+        never(work.await)
     }
 
-    async fn clear(&self) -> Result<(), PushError> {
-        self.log.push(SimEvent::ClearRequested);
+    async fn clear(&self, clear: TokenClear) -> Result<(), PushError> {
+        self.log.push(SimEvent::ClearRequested(clear.clone()));
         let call = lock(&self.clear_script).next();
-        if play(call).await {
-            *lock(&self.current) = None;
-            self.log.push(SimEvent::Cleared {
-                session_user: self.session(),
-            });
+        let (server, log) = (self.server.clone(), self.log.clone());
+        let work = self.log.detached(async move {
+            if !play(call).await {
+                log.push(SimEvent::ClearFailed);
+                return Err(PushError::Platform {
+                    reason: "simulated clear failure".into(),
+                });
+            }
+            let mut server = lock(&server);
+            if server.accepts(&clear.user_id, clear.sequence, &log) {
+                server.tokens.remove(&clear.user_id);
+                server
+                    .cleared_at
+                    .insert(clear.user_id.clone(), clear.sequence);
+                log.push(SimEvent::Cleared {
+                    user_id: clear.user_id,
+                    session_user: log.im_user(),
+                });
+            }
             Ok(())
-        } else {
-            self.log.push(SimEvent::ClearFailed);
-            Err(PushError::Platform {
-                reason: "simulated clear failure".into(),
-            })
-        }
+        });
+        never(work.await)
     }
 }

@@ -32,6 +32,9 @@ pub enum RegistrationPhase {
     Failed,
     /// The device has no usable channel under this config.
     NoChannel,
+    /// `shutdown()` was called: the core does nothing more. Clears not yet
+    /// confirmed are kept in the store and resumed by the next start.
+    ShutDown,
 }
 
 impl RegistrationPhase {
@@ -56,6 +59,7 @@ impl RegistrationPhase {
                 | RegistrationPhase::Registered
                 | RegistrationPhase::Failed
                 | RegistrationPhase::NoChannel
+                | RegistrationPhase::ShutDown
         )
     }
 }
@@ -97,10 +101,15 @@ pub struct RegistrationState {
     pub no_channel_reason: Option<String>,
     /// Copied from the device info when the channel was chosen.
     pub notifications_enabled: Option<bool>,
-    /// A proactive logout's clear has not reached the backend yet; an app
-    /// should wait for it before ending the IM session.
+    /// A proactive logout's clear is queued or running; an app should wait
+    /// for it before ending the IM session.
     #[serde(default)]
     pub clearing: bool,
+    /// Clears of ended sessions the backend has not confirmed yet, kept in
+    /// the store and retried with backoff (also after a restart).
+    #[serde(default)]
+    #[uniffi(default = 0)]
+    pub pending_clears: u32,
 }
 
 impl RegistrationState {
@@ -116,6 +125,7 @@ impl RegistrationState {
             no_channel_reason: None,
             notifications_enabled: None,
             clearing: false,
+            pending_clears: 0,
         }
     }
 
@@ -137,6 +147,7 @@ impl std::fmt::Debug for RegistrationState {
             .field("attempt", &self.attempt)
             .field("last_error", &self.last_error)
             .field("clearing", &self.clearing)
+            .field("pending_clears", &self.pending_clears)
             .finish()
     }
 }

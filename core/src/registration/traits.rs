@@ -27,11 +27,18 @@ pub trait PushPlatform: Send + Sync {
 
     /// Turns the vendor's push off for this app. The core calls this after a
     /// proactive logout whose backend clear failed, so a logged-out device
-    /// does not keep receiving pushes.
+    /// does not keep receiving pushes; only while nobody is logged in and
+    /// nobody logged in since that logout, and never while a token request
+    /// is running.
     async fn unregister(&self, channel: PushChannel) -> Result<(), PushError>;
 }
 
 /// What is reported to the IM backend for the logged-in user.
+///
+/// `sequence` grows with every report and clear of this installation
+/// (persisted across restarts). A backend that keeps, per user and device,
+/// the highest sequence it applied and drops anything lower can never apply
+/// a late report over a newer clear: see docs/registration.md.
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct TokenReport {
     pub user_id: String,
@@ -40,6 +47,8 @@ pub struct TokenReport {
     pub vendor_id: Option<u32>,
     pub business_id: u64,
     pub token: String,
+    /// This report's place in the installation's sequence.
+    pub sequence: u64,
 }
 
 impl std::fmt::Debug for TokenReport {
@@ -49,21 +58,49 @@ impl std::fmt::Debug for TokenReport {
             .field("channel", &self.channel)
             .field("business_id", &self.business_id)
             .field("token", &crate::logging::redact(&self.token))
+            .field("sequence", &self.sequence)
             .finish()
     }
 }
 
-/// The IM SDK's offline-push configuration calls, made for the session that
-/// is logged in when they run.
+/// A proactive logout's request to remove `user_id`'s token from the
+/// backend. The same clear may come again (with the same `sequence`) if an
+/// attempt failed or timed out, possibly after an app restart and possibly
+/// while another user is logged in: clear only `user_id`'s token, never the
+/// current session's.
+#[derive(Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TokenClear {
+    pub user_id: String,
+    /// This clear's place in the installation's sequence.
+    pub sequence: u64,
+}
+
+impl std::fmt::Debug for TokenClear {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenClear")
+            .field("user_id", &crate::logging::redact(&self.user_id))
+            .field("sequence", &self.sequence)
+            .finish()
+    }
+}
+
+/// The IM SDK's offline-push configuration calls.
+///
+/// The core never relies on cancelling one of these: a call counts as
+/// possibly applied until it returns or its deadline
+/// (`retry.platform_timeout_ms`) passes, and the next call of the lane
+/// starts only then. Calls come one at a time, in order.
 #[uniffi::export(rust, foreign)]
 #[async_trait::async_trait]
 pub trait TokenReporter: Send + Sync {
-    /// Sets the offline push token and business id of the current session.
+    /// Sets the offline push token and business id of `report.user_id`'s
+    /// session.
     async fn report(&self, report: TokenReport) -> Result<(), PushError>;
 
-    /// Removes the current session's token. Called only on a proactive
-    /// logout, before the app ends the IM session.
-    async fn clear(&self) -> Result<(), PushError>;
+    /// Removes `clear.user_id`'s token. Called after a proactive logout
+    /// (first before the app ends the IM session; retried with backoff if it
+    /// fails, also after a restart).
+    async fn clear(&self, clear: TokenClear) -> Result<(), PushError>;
 }
 
 /// Receives registration progress for the app's UI and logs. Called on the

@@ -52,6 +52,10 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: crate::registration::sqlite_store::SCHEMA,
     },
     Migration {
+        name: "registration: sequence and pending clears",
+        sql: include_str!("migrations/0003_registration_sequence.sql"),
+    },
+    Migration {
         name: super::ledger::schema::NAME,
         sql: super::ledger::schema::SCHEMA,
     },

@@ -127,6 +127,20 @@ final class OutboundTests: XCTestCase {
         }
     }
 
+    func testHandleTapRoutesAndReportsTheSecondTapOfAMessageAsADuplicate() throws {
+        let core = try PushCore(config: TestSupport.exampleConfig(), storageDir: TestSupport.tempDir())
+        let first = try core.handleTap(input: clickInputFromJson(json: simulateDelivery(message: message(), channel: .honor)))
+        XCTAssertEqual(first.route, .c2cChat(userId: "alice"))
+        XCTAssertEqual(first.dedup, .fresh)
+        XCTAssertEqual(first.notification.channel, .honor)
+        let again = try core.handleTap(input: clickInputFromJson(json: simulateDelivery(message: message(), channel: .apns)))
+        XCTAssertEqual(again.route, first.route)
+        guard case let .duplicate(_, source)? = again.dedup else {
+            return XCTFail("expected a duplicate, got \(String(describing: again.dedup))")
+        }
+        XCTAssertEqual(source, "honor")
+    }
+
     func testUnreadableInputThrowsTypedErrors() {
         XCTAssertThrowsError(try outboundMessageFromJson(json: "{\"message_type\":\"text\"}")) { error in
             guard case PushError.InvalidInput = error else { return XCTFail("\(error)") }

@@ -56,8 +56,11 @@ final class SwiftBackend: TokenReporter, @unchecked Sendable {
         reports.update { $0.append(report) }
     }
 
-    func clear() async throws {
+    let clearedUsers = Locked<[String]>([])
+
+    func clear(clear: TokenClear) async throws {
         clears.update { $0 += 1 }
+        clearedUsers.update { $0.append(clear.userId) }
     }
 }
 
@@ -106,15 +109,36 @@ final class RegistrationTests: XCTestCase {
         XCTAssertEqual(state.phase, .registered)
         XCTAssertEqual(state.channel, .apns)
         XCTAssertEqual(state.businessId, 30001)
-        XCTAssertEqual(backend.reports.get(), [
-            TokenReport(userId: "alice", channel: .apns, vendorId: nil, businessId: 30001, token: platform.token)
-        ])
+        let reports = backend.reports.get()
+        XCTAssertEqual(reports.count, 1)
+        XCTAssertEqual(reports.first, TokenReport(
+            userId: "alice", channel: .apns, vendorId: nil, businessId: 30001,
+            token: platform.token, sequence: reports.first?.sequence ?? 0))
+        XCTAssertGreaterThan(reports.first?.sequence ?? 0, 0)
         XCTAssertEqual(listener.phases.get(), [.choosingChannel, .requestingToken, .reporting, .registered])
 
         try core.logout(reason: .proactive)
-        let out = try await core.waitUntilSettled(timeoutMs: 5_000)
+        let out = try await core.waitUntilSettled(timeout: 5.0)
         XCTAssertEqual(out.phase, .loggedOut)
         XCTAssertEqual(backend.clears.get(), 1)
+        XCTAssertEqual(backend.clearedUsers.get(), ["alice"])
+        let idle = try await core.waitUntilIdle(timeout: 5.0)
+        XCTAssertEqual(idle.pendingClears, 0)
+        core.shutdown()
+        XCTAssertEqual(core.registrationState().phase, .shutDown)
+    }
+
+    @available(iOS 16.0, macOS 13.0, *)
+    func testWaitsTakeADurationAndCoverANewToken() async throws {
+        let platform = SwiftPlatform(device: iphone(.production))
+        let backend = SwiftBackend()
+        let core = try PushCore(config: try config(), storageDir: storageDir())
+        try core.startRegistration(platform: platform, reporter: backend, listener: nil)
+        try core.login(userId: "alice")
+        _ = try await core.waitUntilSettled(timeout: .seconds(5))
+        try core.onNewToken(channel: .apns, token: "swift-apns-token-new-00112233445566778899")
+        _ = try await core.waitUntilSettled(timeout: .milliseconds(5_000))
+        XCTAssertEqual(backend.reports.get().last?.token, "swift-apns-token-new-00112233445566778899")
         core.shutdown()
     }
 

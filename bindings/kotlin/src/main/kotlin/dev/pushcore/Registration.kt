@@ -1,27 +1,61 @@
 package dev.pushcore
 
+import kotlin.time.Duration
+import kotlin.time.Duration.Companion.milliseconds
+
 /**
  * Hand-written conveniences over the generated registration API.
  *
  * The core keeps registration in its own background thread; these helpers
- * only pair an event with the wait an app usually wants after it.
+ * only pair an event with the wait an app usually wants after it, and let
+ * waits take a [Duration]. Never call a wait from inside a [PushListener]
+ * (it runs on the core's thread): it fails at once with
+ * [PushException.InvalidState] instead of waiting for itself.
  */
 
-/** Logs [userId] in and suspends until registration settles (registered, failed or no channel). */
-suspend fun PushCore.loginAndWait(userId: String, timeoutMs: ULong = 30_000u): RegistrationState {
-    login(userId)
-    return waitUntilSettled(timeoutMs)
-}
+private fun Duration.toTimeoutMs(): ULong =
+    if (isNegative()) 0uL else inWholeMilliseconds.toULong()
 
 /**
- * Ends the push session and suspends until the core is done with it. For a
- * proactive logout call this before the IM SDK's own logout, so that the
- * token clear reaches the backend while the IM session still exists.
+ * Suspends until every registration call made before it is applied and
+ * settled (no report or clear of an ended session still running).
  */
-suspend fun PushCore.logoutAndWait(reason: LogoutReason, timeoutMs: ULong = 30_000u): RegistrationState {
-    logout(reason)
-    return waitUntilSettled(timeoutMs)
+suspend fun PushCore.waitUntilSettled(timeout: Duration): RegistrationState =
+    waitUntilSettled(timeout.toTimeoutMs())
+
+/** Suspends until nothing at all is left to do (see [PushCore.waitUntilIdle]). */
+suspend fun PushCore.waitUntilIdle(timeout: Duration): RegistrationState =
+    waitUntilIdle(timeout.toTimeoutMs())
+
+/** Suspends until every event sent before it has been handled. */
+suspend fun PushCore.waitUntilProcessed(timeout: Duration) =
+    waitUntilProcessed(timeout.toTimeoutMs())
+
+/** Logs [userId] in and suspends until registration settles (registered, failed or no channel). */
+suspend fun PushCore.loginAndWait(userId: String, timeout: Duration = 30_000.milliseconds): RegistrationState {
+    login(userId)
+    return waitUntilSettled(timeout)
 }
+
+/** As [loginAndWait], with the timeout in milliseconds. */
+suspend fun PushCore.loginAndWait(userId: String, timeoutMs: ULong): RegistrationState =
+    loginAndWait(userId, timeoutMs.toLong().milliseconds)
+
+/**
+ * Ends the push session and suspends until the core is done with it: any
+ * report still running has returned or reached its deadline, and the first
+ * attempt of the clear has ended. For a proactive logout call this before
+ * the IM SDK's own logout, so that the clear reaches the backend while the
+ * IM session still exists.
+ */
+suspend fun PushCore.logoutAndWait(reason: LogoutReason, timeout: Duration = 30_000.milliseconds): RegistrationState {
+    logout(reason)
+    return waitUntilSettled(timeout)
+}
+
+/** As [logoutAndWait], with the timeout in milliseconds. */
+suspend fun PushCore.logoutAndWait(reason: LogoutReason, timeoutMs: ULong): RegistrationState =
+    logoutAndWait(reason, timeoutMs.toLong().milliseconds)
 
 /** A [PushListener] from two lambdas (both run on the core's thread: keep them short). */
 fun pushListener(

@@ -123,7 +123,7 @@ class OutboundTest {
             for (channel in PushChannel.values()) {
                 val n = parseClickInput(clickInputFromJson(simulateDelivery(m, channel)))
                 assertEquals(channel.name, n.channel.name)
-                assertEquals(m.chatType.name, n.chatType.name)
+                assertEquals(m.chatType.name, n.chatType?.name)
                 assertEquals(m.sender, n.sender, "$channel")
                 assertEquals(m.content, n.content, "$channel")
                 assertEquals(m.messageId, n.messageId, "$channel")

@@ -196,7 +196,9 @@ class ParseTest {
             val chat = core.parseClick(ClickInputs.android(mapOf("ext" to ext(2, "g1")), channelHint = PushChannel.HONOR))
             assertEquals(Route.GroupChat("g1"), core.route(chat))
             val call = core.parseClick(ClickInputs.ios(mapOf("ext" to ext(1, "u2", action = 2))))
-            assertEquals(Route.Call(ChatType.C2C, "u2"), core.route(call))
+            assertEquals(Route.Call(ChatType.C2C, "u2", null, null, CallMedia.UNKNOWN, emptyList()), core.route(call))
+            // Its content is not call signalling: the call still rings, and the app can see why it has no details.
+            assertEquals(listOf("entity.content"), call.findings.map { it.field })
             val allowed = core.parseClick(
                 ClickInputs.ios(mapOf("ext" to ext(1, "sys", action = 5, extra = ""","url":"https://im.example.com/n/1""""))),
             )

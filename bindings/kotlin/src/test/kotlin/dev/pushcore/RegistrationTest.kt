@@ -61,7 +61,7 @@ class KotlinBackend : TokenReporter {
         reports.add(report)
     }
 
-    override suspend fun clear() {
+    override suspend fun clear(clear: TokenClear) {
         delay(5)
         clears.incrementAndGet()
     }
@@ -100,7 +100,8 @@ class RegistrationTest {
             assertEquals(10004UL, state.businessId)
             assertEquals(1, backend.reports.size)
             val report = backend.reports[0]
-            assertEquals(TokenReport("alice", PushChannel.OPPO, 2004u, 10004UL, platform.token), report)
+            assertEquals(TokenReport("alice", PushChannel.OPPO, 2004u, 10004UL, platform.token, report.sequence), report)
+            assertTrue(report.sequence > 0uL)
             assertEquals(
                 listOf(
                     RegistrationPhase.CHOOSING_CHANNEL,

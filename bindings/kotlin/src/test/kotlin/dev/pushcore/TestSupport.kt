@@ -35,3 +35,10 @@ object TestSupport {
         notificationsEnabled = true,
     )
 }
+
+/**
+ * The notification in a form whose `equals` compares `customData` by content:
+ * the generated data class holds it as a `ByteArray`, which compares by identity.
+ */
+val NormalizedNotification.comparable: Pair<NormalizedNotification, List<Byte>?>
+    get() = copy(customData = null) to customData?.toList()

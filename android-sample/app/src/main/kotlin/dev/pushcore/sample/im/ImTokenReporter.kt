@@ -1,6 +1,7 @@
 package dev.pushcore.sample.im
 
 import dev.pushcore.PushException
+import dev.pushcore.TokenClear
 import dev.pushcore.TokenReport
 import dev.pushcore.TokenReporter
 import kotlinx.coroutines.CancellationException
@@ -21,7 +22,16 @@ class ImTokenReporter(private val im: ImSdk) : TokenReporter {
         }
     }
 
-    override suspend fun clear() {
+    /**
+     * [clear] names whose token to remove. The core may retry a clear later
+     * (also after a restart); if the IM SDK is logged in as someone else by
+     * then, clearing "the current session" would remove the wrong user's
+     * token, so it is skipped (the backend's sequence check, see
+     * docs/registration.md, covers the rest).
+     */
+    override suspend fun clear(clear: TokenClear) {
+        val current = im.loggedInUser()
+        if (current != null && current != clear.userId) return
         try {
             im.clearOfflinePushToken()
         } catch (e: CancellationException) {

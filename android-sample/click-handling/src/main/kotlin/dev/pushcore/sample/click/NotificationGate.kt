@@ -63,7 +63,7 @@ class NotificationGate(
             badge = badge,
             replaces = replaces,
             requestCode = RequestCodes.of(outcome.dedupKey),
-            title = notification.title ?: notification.nickname ?: notification.sender,
+            title = notification.title ?: notification.nickname ?: notification.sender ?: "",
             body = notification.body ?: notification.content ?: "",
             screen = ClickHandler.screenFor(outcome.route, notification),
             tapExtras = data,

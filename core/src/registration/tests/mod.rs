@@ -2,7 +2,7 @@
 //! backend, on tokio's paused clock: every timer, timeout and backoff runs
 //! in simulated time, deterministically.
 
-use super::actor::{Actor, Command, Deps};
+use super::actor::{Actor, Command, CommandSender, Deps, Progress};
 use super::backoff::Jitter;
 use super::device::DeviceInfo;
 use super::sim::{SimCall, SimEvent, SimLog, SimulatedBackend, SimulatedPlatform};
@@ -14,13 +14,18 @@ use crate::channel::PushChannel;
 use crate::config::PushConfig;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 use tokio::time::sleep;
 
 use LogoutReason::*;
 use RegistrationPhase as P;
 
+mod ordering;
+mod random;
+mod threads;
+
 const TIMEOUT_MS: u64 = 5_000;
+const USERS: [&str; 3] = ["alice", "bob", "carol"];
 
 fn config() -> PushConfig {
     let mut config = crate::config::example_config();
@@ -35,15 +40,36 @@ fn xiaomi() -> DeviceInfo {
     DeviceInfo::android("Redmi", "Xiaomi")
 }
 
-#[derive(Default)]
+/// Records what the app's listener sees, and flags a session number that
+/// goes backwards in the shared log.
 struct RecordingListener {
     states: Mutex<Vec<RegistrationState>>,
     errors: Mutex<Vec<RegistrationError>>,
+    log: SimLog,
+}
+
+impl RecordingListener {
+    fn new(log: SimLog) -> Self {
+        RecordingListener {
+            states: Mutex::default(),
+            errors: Mutex::default(),
+            log,
+        }
+    }
 }
 
 impl PushListener for RecordingListener {
     fn on_state_changed(&self, state: RegistrationState) {
-        self.states.lock().unwrap().push(state);
+        let mut states = self.states.lock().unwrap();
+        if let Some(last) = states.last() {
+            if state.session < last.session {
+                self.log.push(SimEvent::Violation(format!(
+                    "session went from {} back to {}",
+                    last.session, state.session
+                )));
+            }
+        }
+        states.push(state);
     }
     fn on_error(&self, error: RegistrationError) {
         self.errors.lock().unwrap().push(error);
@@ -51,17 +77,17 @@ impl PushListener for RecordingListener {
 }
 
 /// Drives one actor like an app would, and plays the IM SDK's session at
-/// the simulated backend: a session is live from just before `login` until
-/// the core has applied the logout.
+/// the simulated backend: live from just before `login`; a kick-out ends it
+/// before the core hears of it, a proactive logout after (`im_logout`).
 struct Harness {
     log: SimLog,
     platform: Arc<SimulatedPlatform>,
     backend: Arc<SimulatedBackend>,
     listener: Arc<RecordingListener>,
-    tx: mpsc::UnboundedSender<Command>,
+    tx: CommandSender,
     state: watch::Receiver<RegistrationState>,
+    progress: watch::Receiver<Progress>,
     task: tokio::task::JoinHandle<()>,
-    session: u64,
     config: PushConfig,
 }
 
@@ -81,8 +107,8 @@ impl Harness {
         backend: Arc<SimulatedBackend>,
         seed: u64,
     ) -> Self {
-        let listener = Arc::new(RecordingListener::default());
-        let (actor, tx, state) = Actor::new(Deps {
+        let listener = Arc::new(RecordingListener::new(log.clone()));
+        let (actor, handles) = Actor::new(Deps {
             config: config.clone(),
             platform: platform.clone(),
             reporter: backend.clone(),
@@ -96,15 +122,16 @@ impl Harness {
             platform,
             backend,
             listener,
-            tx,
-            state,
+            tx: handles.commands,
+            state: handles.state,
+            progress: handles.progress,
             task,
-            session: 0,
             config,
         }
     }
 
-    /// A restarted app: same device, backend and store, a fresh actor.
+    /// A restarted app: the process died (its calls into the app with it);
+    /// same device, backend and store, a fresh actor.
     async fn restart(self, store: Box<dyn RegistrationStore>) -> Self {
         let (log, platform, backend, config) = (
             self.log.clone(),
@@ -113,11 +140,12 @@ impl Harness {
             self.config.clone(),
         );
         self.shutdown().await;
+        log.kill_all();
         Harness::start_with(config, store, log, platform, backend, 8)
     }
 
     async fn shutdown(self) {
-        self.tx.send(Command::Shutdown).unwrap();
+        let _ = self.tx.send(Command::Shutdown);
         self.task.await.unwrap();
     }
 
@@ -125,42 +153,50 @@ impl Harness {
         self.state.borrow().clone()
     }
 
+    fn progress(&self) -> Progress {
+        *self.progress.borrow()
+    }
+
     async fn applied(&mut self) {
-        let target = self.session;
-        self.state
-            .wait_for(|s| s.session >= target)
+        let target = self.tx.last();
+        self.progress
+            .wait_for(|p| p.applied >= target)
             .await
             .expect("actor alive");
     }
 
+    fn command(&self, command: Command) -> u64 {
+        self.tx.send(command).expect("actor alive")
+    }
+
     async fn login(&mut self, user: &str) {
         self.backend.set_session(Some(user.into()));
-        self.session += 1;
-        let session = self.session;
-        self.tx
-            .send(Command::Login {
-                user_id: user.into(),
-                session,
-            })
-            .unwrap();
+        self.log.push(SimEvent::AppLogin(user.into()));
+        self.command(Command::Login {
+            user_id: user.into(),
+        });
         self.applied().await;
     }
 
+    /// A kick-out or expiry ends the IM session first; a proactive logout
+    /// leaves it to the app (`im_logout`, after waiting for the clear).
     async fn logout(&mut self, reason: LogoutReason) {
-        self.session += 1;
-        let session = self.session;
-        self.tx.send(Command::Logout { reason, session }).unwrap();
+        if reason != Proactive {
+            self.backend.set_session(None);
+        }
+        self.log.push(SimEvent::AppLogout);
+        self.command(Command::Logout { reason });
         self.applied().await;
+    }
+
+    fn im_logout(&self) {
         self.backend.set_session(None);
     }
 
-    /// Sends an event that carries no session number and lets the actor
-    /// take it.
+    /// Sends an event and waits until the actor has taken it.
     async fn send(&mut self, command: Command) {
-        self.tx.send(command).unwrap();
-        for _ in 0..4 {
-            tokio::task::yield_now().await;
-        }
+        self.command(command);
+        self.applied().await;
     }
 
     async fn new_token(&mut self, channel: PushChannel) -> String {
@@ -173,18 +209,28 @@ impl Harness {
         token
     }
 
+    async fn wait(&mut self, idle: bool) -> Option<RegistrationState> {
+        let target = self.tx.last();
+        let wait = self
+            .progress
+            .wait_for(|p| p.applied >= target && if idle { p.idle } else { p.settled });
+        let reached = matches!(
+            tokio::time::timeout(Duration::from_secs(3_600), wait).await,
+            Ok(Ok(_))
+        );
+        reached.then(|| self.state())
+    }
+
     /// Waits (in simulated time) until settled; panics after a simulated
     /// hour, which no scenario here needs.
     async fn settle(&mut self) -> RegistrationState {
-        let target = self.session;
-        let wait = self
-            .state
-            .wait_for(|s| s.session >= target && s.is_settled());
-        let result = match tokio::time::timeout(Duration::from_secs(3_600), wait).await {
-            Ok(Ok(s)) => Some(s.clone()),
-            _ => None,
-        };
-        result.unwrap_or_else(|| panic!("did not settle: {:?}", self.state()))
+        let state = self.wait(false).await;
+        state.unwrap_or_else(|| panic!("did not settle: {:?} {:?}", self.state(), self.progress()))
+    }
+
+    async fn idle(&mut self) -> RegistrationState {
+        let state = self.wait(true).await;
+        state.unwrap_or_else(|| panic!("not idle: {:?} {:?}", self.state(), self.progress()))
     }
 
     fn reports(&self) -> Vec<super::traits::TokenReport> {
@@ -203,7 +249,7 @@ impl Harness {
     }
 
     fn clear_requests(&self) -> usize {
-        self.count(|e| matches!(e, SimEvent::ClearRequested))
+        self.count(|e| matches!(e, SimEvent::ClearRequested(_)))
     }
 
     fn report_starts(&self) -> usize {
@@ -235,6 +281,7 @@ async fn login_registers_and_reports_with_the_channels_business_id() {
     );
     assert_eq!(r.token, h.platform.current_token(PushChannel::Xiaomi));
     assert_eq!(h.backend.current().as_ref(), Some(r));
+    assert!(r.sequence > 0);
     assert_eq!(store.snapshot().unwrap().token, r.token);
     let phases: Vec<_> = h
         .listener
@@ -254,127 +301,6 @@ async fn login_registers_and_reports_with_the_channels_business_id() {
         ]
     );
     assert!(h.log.violations().is_empty());
-}
-
-#[tokio::test(start_paused = true)]
-async fn no_token_is_reported_after_logout_with_a_token_request_in_flight() {
-    for reason in [Proactive, KickedOffline, SignatureExpired] {
-        let (store, boxed) = memory();
-        let mut h = Harness::start(config(), xiaomi(), boxed);
-        h.platform.script([SimCall::ok(2_000)]);
-        h.login("alice").await;
-        sleep(Duration::from_millis(500)).await;
-        assert_eq!(h.state().phase, P::RequestingToken);
-        h.logout(reason).await;
-        sleep(Duration::from_secs(600)).await;
-        assert_eq!(h.report_starts(), 0, "{reason:?}: {:?}", h.log.events());
-        assert_eq!(h.state().phase, P::LoggedOut);
-        assert_eq!(store.snapshot(), None);
-        assert!(h.log.violations().is_empty(), "{reason:?}");
-    }
-}
-
-#[tokio::test(start_paused = true)]
-async fn no_token_is_reported_after_logout_with_a_report_in_flight() {
-    for reason in [Proactive, KickedOffline, SignatureExpired] {
-        let (store, boxed) = memory();
-        let mut h = Harness::start(config(), xiaomi(), boxed);
-        h.backend.script([SimCall::ok(2_000)]);
-        h.login("alice").await;
-        sleep(Duration::from_millis(500)).await;
-        assert_eq!(h.state().phase, P::Reporting);
-        h.logout(reason).await;
-        let state = h.settle().await;
-        sleep(Duration::from_secs(600)).await;
-        assert_eq!(state.phase, P::LoggedOut);
-        // The in-flight report was cancelled, never completed, never redone.
-        assert_eq!(h.report_starts(), 1, "{reason:?}");
-        assert_eq!(h.count(|e| matches!(e, SimEvent::ReportCancelled(_))), 1);
-        assert!(h.reports().is_empty(), "{reason:?}");
-        assert_eq!(store.snapshot(), None);
-        assert!(h.log.violations().is_empty(), "{:?}", h.log.violations());
-    }
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_clear_issued_at_logout_reaches_the_backend_after_the_report_it_overtook() {
-    let (_, boxed) = memory();
-    let mut h = Harness::start(config(), xiaomi(), boxed);
-    // The report is slow; logout and a new login come while it runs.
-    h.backend.script([SimCall::ok(3_000)]);
-    h.backend.script_clear([SimCall::ok(1_000)]);
-    h.login("alice").await;
-    sleep(Duration::from_millis(100)).await;
-    h.logout(Proactive).await;
-    h.login("bob").await;
-    let state = h.settle().await;
-    assert_eq!(state.phase, P::Registered);
-    let order: Vec<String> = h
-        .log
-        .events()
-        .into_iter()
-        .filter_map(|e| match e {
-            SimEvent::ReportStarted(r) => Some(format!("start {}", r.user_id)),
-            SimEvent::ReportCancelled(r) => Some(format!("cancel {}", r.user_id)),
-            SimEvent::Reported(r) => Some(format!("reported {}", r.user_id)),
-            SimEvent::ClearRequested => Some("clear".into()),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(
-        order,
-        [
-            "start alice",
-            "cancel alice",
-            "clear",
-            "start bob",
-            "reported bob"
-        ]
-    );
-    assert_eq!(h.backend.current().unwrap().user_id, "bob");
-}
-
-#[tokio::test(start_paused = true)]
-async fn kick_out_and_signature_expiry_never_clear_proactive_logout_does() {
-    for (reason, clears) in [(Proactive, 1), (KickedOffline, 0), (SignatureExpired, 0)] {
-        let (_, boxed) = memory();
-        let mut h = Harness::start(config(), xiaomi(), boxed);
-        h.login("alice").await;
-        h.settle().await;
-        h.logout(reason).await;
-        let state = h.settle().await;
-        sleep(Duration::from_secs(600)).await;
-        assert_eq!(state.phase, P::LoggedOut);
-        assert!(!state.clearing);
-        assert_eq!(h.clear_requests(), clears, "{reason:?}");
-        assert_eq!(
-            h.count(|e| matches!(e, SimEvent::Cleared { .. })),
-            clears,
-            "{reason:?}"
-        );
-        // Logout never unregisters when the clear worked (or was not due).
-        assert_eq!(h.count(|e| matches!(e, SimEvent::Unregistered(_))), 0);
-    }
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_failed_clear_unregisters_the_channel_so_pushes_stop_anyway() {
-    let (_, boxed) = memory();
-    let mut h = Harness::start(config(), xiaomi(), boxed);
-    h.login("alice").await;
-    h.settle().await;
-    h.backend.script_clear([SimCall::hang()]);
-    h.logout(Proactive).await;
-    assert!(h.state().clearing);
-    let state = h.settle().await;
-    assert!(!state.clearing);
-    sleep(Duration::from_secs(1)).await;
-    assert_eq!(
-        h.count(|e| matches!(e, SimEvent::Unregistered(PushChannel::Xiaomi))),
-        1
-    );
-    let errors = h.listener.errors.lock().unwrap().clone();
-    assert_eq!(errors.last().map(|e| e.code.as_str()), Some("timeout"));
 }
 
 #[tokio::test(start_paused = true)]
@@ -659,135 +585,9 @@ async fn logged_out_events_do_nothing_and_the_actor_stops_on_shutdown() {
     h.send(Command::NetworkAvailable).await;
     h.logout(KickedOffline).await;
     sleep(Duration::from_secs(60)).await;
-    assert!(h.log.events().is_empty(), "{:?}", h.log.events());
+    assert_eq!(h.log.events(), [SimEvent::AppLogout]);
+    assert_eq!(h.state().session, 4, "every command is numbered");
     h.shutdown().await;
-}
-
-/// Random interleavings of every event the app and the world can produce,
-/// with the invariants checked after each step.
-#[test]
-fn random_interleavings_keep_every_invariant() {
-    const RUNS: u64 = 1_200;
-    const STEPS: usize = 30;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .start_paused(true)
-        .build()
-        .unwrap();
-    for seed in 0..RUNS {
-        runtime.block_on(random_run(seed, STEPS));
-    }
-}
-
-async fn random_run(seed: u64, steps: usize) {
-    let mut rng = Jitter::seeded(seed.wrapping_mul(0x9E37_79B9) ^ 0xABCD);
-    let mut pick = |n: u64| rng.next_u64() % n;
-    let (store, boxed) = memory();
-    let mut cfg = config();
-    cfg.retry.max_attempts = pick(2) as u32 * 4; // 0 (forever) or 4
-                                                 // One log for both fakes, so their events interleave in order.
-    let log = SimLog::default();
-    let device = match pick(3) {
-        0 => xiaomi(),
-        1 => DeviceInfo::android("samsung", "samsung"),
-        _ => DeviceInfo::android("vivo", "vivo"),
-    };
-    let platform = Arc::new(SimulatedPlatform::new(device, log.clone()));
-    let backend = Arc::new(SimulatedBackend::new(log.clone()));
-    let mut h = Harness::start_with(cfg, boxed, log, platform, backend, seed);
-
-    let users = ["alice", "bob", "carol"];
-    let mut expected_clears = 0;
-    let mut trace = Vec::new();
-    for _ in 0..steps {
-        let action = pick(16);
-        trace.push(action);
-        match action {
-            0..=2 => h.login(users[pick(3) as usize]).await,
-            3 | 4 => {
-                let reason = [Proactive, KickedOffline, SignatureExpired][pick(3) as usize];
-                let had_session = h.state().user_id.is_some() || store.snapshot().is_some();
-                if reason == Proactive && had_session {
-                    expected_clears += 1;
-                }
-                h.logout(reason).await;
-                assert_eq!(
-                    store.snapshot(),
-                    None,
-                    "seed {seed}: record kept after logout"
-                );
-                assert_eq!(h.state().phase, P::LoggedOut);
-            }
-            5 => {
-                let channel = h.state().channel.unwrap_or(PushChannel::Xiaomi);
-                h.new_token(channel).await;
-            }
-            6 => h.platform.script([SimCall::fail(pick(3_000))]),
-            7 => h.platform.script([SimCall::hang()]),
-            8 => h.backend.script([SimCall::fail(pick(3_000))]),
-            9 => h.backend.script([SimCall::hang()]),
-            10 => h.backend.script([SimCall::ok(pick(4_000))]),
-            11 => h.backend.script_clear([[
-                SimCall::ok(pick(2_000)),
-                SimCall::fail(10),
-                SimCall::hang(),
-            ][pick(3) as usize]]),
-            12 => h.send(Command::AppForeground).await,
-            13 => h.send(Command::NetworkAvailable).await,
-            _ => sleep(Duration::from_millis(pick(12_000))).await,
-        }
-        check(&h, &store, seed, &trace);
-    }
-
-    // Liveness: with the world healthy again, a logged-in user ends up
-    // registered with the platform's current token at the backend.
-    h.platform.reset();
-    h.backend.reset();
-    sleep(Duration::from_secs(30)).await; // let calls already hanging time out
-    h.send(Command::NetworkAvailable).await;
-    let state = h.settle().await;
-    check(&h, &store, seed, &trace);
-    if let Some(user) = &state.user_id {
-        assert_eq!(
-            state.phase,
-            P::Registered,
-            "seed {seed} {trace:?}: {state:?}"
-        );
-        let channel = state.channel.unwrap();
-        let live = h.backend.current().expect("backend has a token");
-        assert_eq!(&live.user_id, user, "seed {seed}");
-        assert_eq!(
-            live.token,
-            h.platform.current_token(channel),
-            "seed {seed} {trace:?}"
-        );
-    } else {
-        assert_eq!(state.phase, P::LoggedOut);
-    }
-    assert_eq!(h.clear_requests(), expected_clears, "seed {seed} {trace:?}");
-    h.shutdown().await;
-}
-
-fn check(h: &Harness, store: &MemoryStore, seed: u64, trace: &[u64]) {
-    let violations = h.log.violations();
-    assert!(
-        violations.is_empty(),
-        "seed {seed} {trace:?}: {violations:?}"
-    );
-    let state = h.state();
-    if state.phase == P::Registered {
-        let record = store.snapshot().expect("registered implies a record");
-        assert_eq!(Some(&record.user_id), state.user_id.as_ref(), "seed {seed}");
-        let live = h
-            .backend
-            .current()
-            .expect("registered implies a live token");
-        assert_eq!(live.token, record.token, "seed {seed} {trace:?}");
-        assert_eq!(live.user_id, record.user_id, "seed {seed}");
-    }
-    if state.user_id.is_none() {
-        assert_eq!(store.snapshot(), None, "seed {seed}");
-    }
 }
 
 struct PanickingListener;
@@ -827,7 +627,7 @@ async fn a_panicking_listener_does_not_stop_registration_and_empty_tokens_are_fa
     backend.set_session(Some("alice".into()));
     let mut cfg = config();
     cfg.retry.max_attempts = 2;
-    let (actor, tx, mut state) = Actor::new(Deps {
+    let (actor, handles) = Actor::new(Deps {
         config: cfg,
         platform: Arc::new(EmptyTokenPlatform),
         reporter: backend.clone(),
@@ -836,16 +636,16 @@ async fn a_panicking_listener_does_not_stop_registration_and_empty_tokens_are_fa
         jitter: Jitter::seeded(3),
     });
     let task = tokio::spawn(actor.run());
+    let (tx, mut progress) = (handles.commands, handles.progress);
     tx.send(Command::Login {
         user_id: "alice".into(),
-        session: 1,
     })
     .unwrap();
-    let settled = state
-        .wait_for(|s| s.session >= 1 && s.is_settled())
+    progress
+        .wait_for(|p| p.applied >= 1 && p.settled)
         .await
-        .unwrap()
-        .clone();
+        .unwrap();
+    let settled = handles.state.borrow().clone();
     assert_eq!(settled.phase, P::Failed);
     let error = settled.last_error.unwrap();
     assert_eq!((error.code.as_str(), error.attempt), ("platform", 2));
