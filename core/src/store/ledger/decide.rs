@@ -41,16 +41,21 @@ impl Ledger {
         check_source(shown.source)?;
         // Only keys the dedup store would refuse change here.
         let key: &str = &bounded(shown.message_key);
-        match self.admit(key, incoming.receiver) {
-            Ok(Some(reason)) => {
-                return Ok(Decision::Suppress {
-                    reason,
-                    badge: self.badge().ok(),
-                })
+        let admission = match self.admission(key, incoming.receiver) {
+            Ok(a) => {
+                if let Some(reason) = a.suppress {
+                    return Ok(Decision::Suppress {
+                        reason,
+                        badge: Some(a.badge),
+                    });
+                }
+                Some(a)
             }
-            Ok(None) => {}
-            Err(e) => degraded("account guard and recall check skipped", e),
-        }
+            Err(e) => {
+                degraded("account guard and recall check skipped", e);
+                None
+            }
+        };
         let dedup = match dedup.check_and_mark(key, DedupKind::Displayed, shown.source) {
             Ok(outcome) => Some(outcome),
             Err(Error::Public(e)) if !matches!(e, PushError::Storage { .. }) => {
@@ -62,7 +67,11 @@ impl Ledger {
             }
         };
         if let Some(DedupOutcome::Duplicate { .. }) = dedup {
-            return Ok(match self.repeat(key, shown.content) {
+            let repeat = match &admission {
+                Some(a) => self.repeat_after(key, shown.content, a),
+                None => self.repeat(key, shown.content),
+            };
+            return Ok(match repeat {
                 Ok(Repeat::Replace { handle, badge }) => Decision::Replace {
                     handle,
                     badge: Some(badge),

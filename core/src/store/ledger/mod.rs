@@ -150,6 +150,16 @@ pub enum Repeat {
     },
 }
 
+/// What the guard read found, for [`Ledger::decide`].
+#[derive(Debug, Clone)]
+pub struct Admission {
+    /// Set when the message must not be shown.
+    pub suppress: Option<Suppress>,
+    row: Option<Row>,
+    /// The badge as of the read.
+    pub badge: u32,
+}
+
 /// The ledger's view of a tap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tapped {
@@ -179,9 +189,18 @@ const PRUNE_BATCH: i64 = 1000;
 
 const SESSION: &str = "SELECT account FROM ledger_account WHERE id = 1";
 /// The login state and the message's state in one step (the hot path).
+/// With the message's row and the badge, so a repeat needs no other read.
 const ADMIT: &str = "SELECT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1),
          (SELECT account FROM ledger_account WHERE id = 1),
-         (SELECT state FROM ledger_shown WHERE message_key = ?1)";
+         s.state, s.content_digest, s.handle_tag, s.handle_id, s.account,
+         (SELECT CASE
+             WHEN NOT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1)
+                 THEN (SELECT coalesce(sum(shown), 0) FROM ledger_unread)
+             WHEN (SELECT account FROM ledger_account WHERE id = 1) IS NULL THEN 0
+             ELSE (SELECT coalesce(sum(shown), 0) FROM ledger_unread
+                   WHERE account = (SELECT account FROM ledger_account WHERE id = 1))
+         END)
+     FROM (SELECT 1) LEFT JOIN ledger_shown AS s ON s.message_key = ?1";
 /// The badge with the login state read in the same statement.
 const BADGE_NOW: &str = "SELECT CASE
          WHEN NOT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1)
@@ -264,22 +283,80 @@ impl Ledger {
     /// Before a received message is marked as displayed: is it for this
     /// account, and was it recalled? One read; `None` means go on.
     pub fn admit(&self, message_key: &str, receiver: Option<&str>) -> Result<Option<Suppress>> {
+        Ok(self.admission(message_key, receiver)?.suppress)
+    }
+
+    /// [`admit`](Self::admit) with what the same read found: the message's
+    /// row and the badge, which [`repeat_after`](Self::repeat_after) uses.
+    pub fn admission(&self, message_key: &str, receiver: Option<&str>) -> Result<Admission> {
         let key = bounded(message_key);
         self.store.with_conn(|conn| {
-            let (known, account, state): (bool, Option<String>, Option<i64>) = conn
-                .prepare_cached(ADMIT)?
-                .query_row([&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let (known, account, row, badge) =
+                conn.prepare_cached(ADMIT)?.query_row([&key], |r| {
+                    let state: Option<i64> = r.get(2)?;
+                    let row = match state {
+                        None => None,
+                        Some(code) => Some(Row {
+                            state: State::from_code(code).unwrap_or(State::Cleared),
+                            content_digest: r.get(3)?,
+                            handle: Handle {
+                                tag: r.get(4)?,
+                                id: r.get(5)?,
+                            },
+                            account: r.get(6)?,
+                        }),
+                    };
+                    let known: bool = r.get(0)?;
+                    let account: Option<String> = r.get(1)?;
+                    let badge: i64 = r.get(7)?;
+                    Ok((known, account, row, badge))
+                })?;
             let session = match (known, account) {
                 (false, _) => Session::Unknown,
                 (true, None) => Session::LoggedOut,
                 (true, Some(account)) => Session::LoggedIn(account),
             };
-            if let Some(reason) = guard(&session, receiver) {
-                return Ok(Some(reason));
-            }
-            let recalled = state == Some(State::Recalled.code());
-            Ok(recalled.then_some(Suppress::Recalled))
+            let recalled = row.as_ref().is_some_and(|r| r.state == State::Recalled);
+            let suppress = guard(&session, receiver).or(recalled.then_some(Suppress::Recalled));
+            Ok(Admission {
+                suppress,
+                row,
+                badge: to_badge(badge),
+            })
         })
+    }
+
+    /// [`repeat`](Self::repeat) from what [`admission`](Self::admission)
+    /// read: no further read, and a write only for an edit.
+    pub fn repeat_after(
+        &self,
+        message_key: &str,
+        content: &str,
+        admission: &Admission,
+    ) -> Result<Repeat> {
+        let badge = admission.badge;
+        let reason = match &admission.row {
+            Some(r) if r.state == State::Recalled => Suppress::Recalled,
+            Some(r) if r.state == State::Shown && r.content_digest != content_digest(content) => {
+                let key = bounded(message_key);
+                let changed = self.store.with_conn(|conn| {
+                    Ok(conn.prepare_cached(SET_CONTENT)?.execute(params![
+                        key,
+                        content_digest(content),
+                        r.content_digest
+                    ])?)
+                })?;
+                if changed == 1 {
+                    return Ok(Repeat::Replace {
+                        handle: r.handle.clone(),
+                        badge,
+                    });
+                }
+                Suppress::Duplicate
+            }
+            _ => Suppress::Duplicate,
+        };
+        Ok(Repeat::Suppress { reason, badge })
     }
 
     /// Records `shown` (a fresh message, or one the platform showed under
@@ -558,6 +635,7 @@ fn badge_in(conn: &Connection, session: &Session) -> rusqlite::Result<u32> {
     Ok(to_badge(count))
 }
 
+#[derive(Debug, Clone)]
 struct Row {
     state: State,
     content_digest: String,
