@@ -26,6 +26,9 @@ pub use entity::{ChatType, NotificationAction};
 pub use error::PushError;
 pub use facade::fast;
 pub use facade::{dedup_fields_for_notification, derive_dedup_key, DedupFields, PushCore};
+pub use facade::{
+    LedgerChange, NotificationHandle, ReceivedDecision, ReceivedOutcome, SuppressReason, TapOutcome,
+};
 pub use logging::{LogForwarder, LogLevel, LogRecord};
 pub use payload::{ClickInput, NormalizedNotification, TapChannel};
 pub use routing::Route;

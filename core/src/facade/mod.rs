@@ -9,16 +9,21 @@
 mod dedup;
 mod diagnostics;
 pub mod fast;
+mod ledger;
 mod parse;
 mod received;
 mod registration;
 mod tap;
 
 pub use dedup::{dedup_fields_for_notification, derive_dedup_key, DedupFields};
+pub use ledger::{LedgerChange, NotificationHandle, ReceivedDecision, SuppressReason};
+pub use received::ReceivedOutcome;
+pub use tap::TapOutcome;
 
 use crate::config::PushConfig;
 use crate::error::PushError;
 use crate::store::dedup::Dedup;
+use crate::store::ledger::Ledger;
 use crate::store::{db, Store, SystemClock};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -36,6 +41,8 @@ pub struct PushCore {
     /// never construction. Shared by dedup and registration.
     store: Arc<Store>,
     dedup: Dedup,
+    /// Shown notifications and the login state, in the same file.
+    ledger: Ledger,
 }
 
 #[uniffi::export]
@@ -51,6 +58,7 @@ impl PushCore {
             Arc::new(SystemClock),
         ));
         let dedup = Dedup::new(store.clone(), config.dedup.clone());
+        let ledger = Ledger::new(store.clone(), config.dedup.clone());
         log::info!(target: "pushcore", "PushCore {} ready", crate::VERSION);
         Ok(Arc::new(PushCore {
             config,
@@ -58,6 +66,7 @@ impl PushCore {
             registration: Default::default(),
             store,
             dedup,
+            ledger,
         }))
     }
 

@@ -84,6 +84,7 @@ impl PushCore {
                 reason: "user_id must not be empty".into(),
             });
         }
+        self.ledger_session(Some(&user_id));
         self.service()?.login(user_id)
     }
 
@@ -91,6 +92,7 @@ impl PushCore {
     /// SDK's logout and wait (`wait_until_settled`) so the token clear
     /// reaches the backend while the session still exists.
     pub fn logout(&self, reason: LogoutReason) -> Result<(), PushError> {
+        self.ledger_session(None);
         self.service()?.logout(reason)
     }
 

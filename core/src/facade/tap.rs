@@ -26,6 +26,9 @@ pub struct TapOutcome {
     /// the tap is still routed, because losing a tap is worse than handling
     /// it twice; the reason is logged.
     pub dedup: Option<DedupOutcome>,
+    /// The badge after this tap (a tapped notification no longer counts);
+    /// `None` when the ledger could not be used.
+    pub badge: Option<u32>,
 }
 
 #[uniffi::export]
@@ -33,6 +36,9 @@ impl PushCore {
     /// Handles a notification tap in one call: parses whatever the channel
     /// delivered, records it as clicked (source: the channel's name) and
     /// returns the destination. Open `route` unless `dedup` is `Duplicate`.
+    /// A tap on a notification of another account than the one logged in
+    /// (or with nobody logged in) routes to `Home`, never into that
+    /// account's chat.
     pub fn handle_tap(&self, input: ClickInput) -> Result<TapOutcome, PushError> {
         Ok(self.handle_parsed_tap(payload::parse_click(input)?))
     }
@@ -41,8 +47,15 @@ impl PushCore {
 impl PushCore {
     /// The tap path after parsing, shared with the JVM's fast door.
     pub(super) fn handle_parsed_tap(&self, notification: NormalizedNotification) -> TapOutcome {
-        let route = routing::route(&notification, &self.config.routing.url_allow_list);
         let key = notification_key(&notification);
+        let (guarded, badge) = self.ledger_tap(&notification, &key);
+        let route = match guarded {
+            Some(reason) => {
+                log::info!(target: "pushcore::tap", "tap routed home: {reason:?}");
+                Route::Home
+            }
+            None => routing::route(&notification, &self.config.routing.url_allow_list),
+        };
         let source = notification.channel.as_str();
         let dedup = match self.dedup.check_and_mark(&key, DedupKind::Clicked, source) {
             Ok(outcome) => Some(outcome),
@@ -55,6 +68,7 @@ impl PushCore {
             notification,
             route,
             dedup,
+            badge,
         }
     }
 }

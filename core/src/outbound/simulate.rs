@@ -181,6 +181,7 @@ mod tests {
             options: OfflinePushOptions::default(),
             truncate: false,
             call: None,
+            receiver: None,
         }
     }
 

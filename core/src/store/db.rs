@@ -55,6 +55,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "registration: sequence and pending clears",
         sql: include_str!("migrations/0003_registration_sequence.sql"),
     },
+    Migration {
+        name: super::ledger::schema::NAME,
+        sql: super::ledger::schema::SCHEMA,
+    },
 ];
 
 /// The schema version this build writes.
