@@ -5,6 +5,7 @@
 //! the command exits non-zero at the first surprise, so the demo doubles as
 //! the project's end-to-end smoke test.
 
+mod ledger;
 mod messages;
 mod session;
 mod support;
@@ -152,8 +153,12 @@ fn play(out: &mut Out, dir: &Path) -> Step {
     inbox.deliver_twice(out, &message)?;
     inbox.tap(out, &message)?;
     inbox.tap_group_call(out)?;
+    inbox.recall(out)?;
+    inbox.read_on_desktop(out)?;
+    inbox.other_account(out)?;
 
     session.log_out_and_ignore_late_token(out)?;
+    inbox.logged_out(out)?;
     core.shutdown();
 
     diagnose_misconfigured_oppo(out, &config)
@@ -195,7 +200,7 @@ fn choose_channels(out: &mut Out, config: &PushConfig) -> Step<Vec<(&'static str
 }
 
 fn diagnose_misconfigured_oppo(out: &mut Out, config: &PushConfig) -> Step {
-    out.say("\n6. Diagnosis: an OPPO phone on Android 8 with no OPPO channel id configured");
+    out.say("\n10. Diagnosis: an OPPO phone on Android 8 with no OPPO channel id configured");
     let mut broken = config.clone();
     if let Some(oppo) = broken.channels.oppo.as_mut() {
         oppo.channel_id = None;

@@ -10,6 +10,7 @@ mod dedup;
 mod demo;
 mod diagnose;
 mod input;
+mod ledger;
 mod parse;
 mod simulate;
 
@@ -27,6 +28,7 @@ COMMANDS:
     help        Print this help (also --help, -h)
     parse       Normalize what a notification tap delivered, and route it
     dedup       Mark keys in a dedup store: fresh or duplicate (or --stats)
+    ledger      Shown notifications: mark shown, recall, read, badge, list
     build-push  Build a message's offline push info and check it per channel
     simulate    Render a message as a channel delivers it on tap
     version     Print the version (also --version, -V)
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         "dedup" => dedup::run(rest),
+        "ledger" => ledger::run(rest),
         "build-push" => build_push::run(rest),
         "simulate" => simulate::run(rest),
         other => args::usage_error(&format!("unknown command `{other}`; see `pushcore --help`")),

@@ -44,8 +44,20 @@ const EXPECTED: &[&str] = &[
     "routed",
     "clicked",
     "routed",
+    // recall: shown, recalled, the late copy suppressed
+    "notification_shown",
+    "recalled",
+    "notification_suppressed",
+    // read on the desktop: two shown, both removed
+    "notification_shown",
+    "notification_shown",
+    "conversation_read",
+    // a push for another account
+    "notification_suppressed",
     "logged_out",
     "token_ignored",
+    // a push after logout
+    "notification_suppressed",
     "diagnosis",
 ];
 
@@ -102,6 +114,23 @@ fn the_json_event_log_tells_the_whole_story_in_order() {
     assert_eq!(route["media"], "video");
     assert_eq!(route["invited"], serde_json::json!(["bob", "dave"]));
     assert_eq!(route["call_id"], call_events[0]["call_id"]);
+    // The ledger's steps: each answer carries the badge.
+    let recalled = by_name("recalled");
+    let shown_then_recalled = &events[names.iter().position(|n| *n == "recalled").unwrap() - 1];
+    assert_eq!(recalled["remove"][0], shown_then_recalled["handle"]);
+    assert_eq!(shown_then_recalled["badge"], 1);
+    assert_eq!(recalled["badge"], 0);
+    let reasons: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "notification_suppressed" && e.get("reason").is_some())
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["recalled", "other_account", "logged_out"]);
+    let read = by_name("conversation_read");
+    assert_eq!(read["conversation_id"], "c2c_carol");
+    assert_eq!(read["remove"].as_array().unwrap().len(), 2);
+    assert_eq!(read["badge"], 0);
+
     let findings = by_name("diagnosis")["findings"].as_array().unwrap();
     assert_eq!(findings[0]["code"], "oppo_channel_id_required");
     assert_eq!(findings[0]["severity"], "error");

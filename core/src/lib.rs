@@ -28,6 +28,9 @@ pub use error::PushError;
 pub use facade::fast;
 pub use facade::functions::*;
 pub use facade::{dedup_fields_for_notification, derive_dedup_key, DedupFields, PushCore};
+pub use facade::{
+    LedgerChange, NotificationHandle, ReceivedDecision, ReceivedOutcome, SuppressReason, TapOutcome,
+};
 pub use logging::{LogForwarder, LogLevel, LogRecord};
 pub use payload::{ClickInput, NormalizedNotification};
 pub use routing::Route;

@@ -7,7 +7,7 @@ mod common;
 use pushcore::outbound::{outbound_message_from_json, simulate};
 use pushcore::payload::click_input_from_json;
 use pushcore::store::dedup::DedupOutcome;
-use pushcore::{ClickInput, PushChannel};
+use pushcore::{ClickInput, PushChannel, ReceivedDecision, SuppressReason};
 
 fn tap_with_message_id(id: &str, channel: PushChannel) -> ClickInput {
     let message = serde_json::json!({
@@ -30,7 +30,11 @@ fn a_message_with_a_long_id_is_received_once_and_tapped_once() {
                 "fcm-data".into(),
             )
             .unwrap_or_else(|e| panic!("id of {len} bytes: {e}"));
-        assert_eq!(first.dedup, Some(DedupOutcome::Fresh), "{len}");
+        assert!(
+            matches!(first.decision, ReceivedDecision::Show { .. }),
+            "{len}: {:?}",
+            first.decision
+        );
         assert!(first.dedup_key.len() <= 160, "{len}: {}", first.dedup_key);
         let again = core
             .handle_received(
@@ -40,9 +44,15 @@ fn a_message_with_a_long_id_is_received_once_and_tapped_once() {
             .unwrap();
         assert_eq!(again.dedup_key, first.dedup_key, "{len}");
         assert!(
-            matches!(again.dedup, Some(DedupOutcome::Duplicate { .. })),
+            matches!(
+                again.decision,
+                ReceivedDecision::Suppress {
+                    reason: SuppressReason::Duplicate,
+                    ..
+                }
+            ),
             "{len}: {:?}",
-            again.dedup
+            again.decision
         );
 
         let tap = core
@@ -77,5 +87,9 @@ fn two_long_ids_differing_only_at_the_end_are_two_messages() {
         )
         .unwrap();
     assert_ne!(a.dedup_key, b.dedup_key);
-    assert_eq!(b.dedup, Some(DedupOutcome::Fresh));
+    assert!(
+        matches!(b.decision, ReceivedDecision::Show { .. }),
+        "{:?}",
+        b.decision
+    );
 }

@@ -52,7 +52,15 @@ final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCent
         _ center: UNUserNotificationCenter,
         willPresent notification: UNNotification
     ) async -> UNNotificationPresentationOptions {
-        [.banner, .list, .sound]
+        let identifier = notification.request.identifier
+        guard let input = try? ClickInput.fromIOS(userInfo: notification.request.content.userInfo) else {
+            return [.banner, .list, .sound]
+        }
+        return await shouldPresent(input, identifier: identifier) ? [.banner, .list, .sound] : []
+    }
+
+    private func shouldPresent(_ input: ClickInput, identifier: String) -> Bool {
+        services.shouldPresent(input, identifier: identifier)
     }
 
     private func handleTap(_ input: ClickInput?) {

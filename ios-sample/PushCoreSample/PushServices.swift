@@ -111,7 +111,8 @@ final class PushServices {
 
     /// A tap, in one call into the core (`handleTap`): it detects the channel
     /// from the payload, parses it, records it as clicked and routes it. An
-    /// unusable payload opens the home screen, never crashes.
+    /// unusable payload opens the home screen, never crashes. A tap on another
+    /// account's notification (or while logged out) routes home.
     ///
     /// As on Android, a tap handled before (the same notification delivered
     /// twice) still opens its screen, which the router only brings forward;
@@ -139,6 +140,59 @@ final class PushServices {
             log.info("tap handled before: bringing its screen forward")
         }
         router.open(outcome.route, title: notification.nickname)
+        let badge = outcome.badge
+        Task { await NotificationLedger.setBadge(badge) }
+    }
+
+    /// The IM SDK reported a recall (`onRecvMessageRevoked`): the shown
+    /// notification goes, and a late APNs copy will be suppressed.
+    func messageRecalled(messageId: String) {
+        guard let core else { return }
+        do {
+            let change = try core.onMessageRecalled(messageId: messageId)
+            Task { await NotificationLedger.apply(change) }
+        } catch {
+            log.warning("recall not applied: \(String(describing: error))")
+        }
+    }
+
+    /// The conversation was read on another device (the IM SDK's read
+    /// receipt or conversation-changed callback, with the last read time).
+    func conversationRead(conversationId: String, upToMs: Int64) {
+        guard let core else { return }
+        do {
+            let change = try core.onConversationRead(conversationId: conversationId, readUpToMs: upToMs)
+            Task { await NotificationLedger.apply(change) }
+        } catch {
+            log.warning("read not applied: \(String(describing: error))")
+        }
+    }
+
+    /// An APNs alert about to be presented while the app runs: the core
+    /// decides (a duplicate, a recalled message, another account's push or
+    /// one after logout is not presented), and a shown one is recorded
+    /// under the system's identifier so a recall or read can remove it.
+    func shouldPresent(_ input: ClickInput, identifier: String) -> Bool {
+        guard let core else { return true }
+        do {
+            let outcome = try core.handleReceived(input: input, source: "apns-foreground")
+            if case let .suppress(reason, badge) = outcome.decision {
+                log.info("not presenting: \(String(describing: reason))")
+                Task { await NotificationLedger.setBadge(badge) }
+                return false
+            }
+            let change = try core.notificationShown(
+                notification: outcome.notification,
+                handle: NotificationHandle(tag: identifier, id: 0),
+                source: "apns-foreground"
+            )
+            Task { await NotificationLedger.apply(change) }
+            return change.remove.isEmpty
+        } catch {
+            // Losing a message is worse than showing it twice.
+            log.warning("presenting without the core: \(String(describing: error))")
+            return true
+        }
     }
 
     func simulateKickOut() async {

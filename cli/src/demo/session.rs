@@ -121,7 +121,7 @@ impl<'a> Session<'a> {
     }
 
     pub fn log_out_and_ignore_late_token(&self, out: &mut Out) -> Step {
-        out.say("\n5. Logout, then a late token refresh");
+        out.say("\n8. Logout, then a late token refresh");
         self.core
             .logout(LogoutReason::Proactive)
             .map_err(core_err("logging out"))?;

@@ -77,6 +77,13 @@ pub(super) fn run(
             message,
             fix,
         );
+        let (message, fix) = super::badge::badge_method(device).advice();
+        f.add(
+            FindingCode::BadgeMethodAdvice,
+            Severity::Advice,
+            message.into(),
+            fix.into(),
+        );
     }
     f.items
 }

@@ -10,6 +10,7 @@
 //! because vendors change them often (push-facts.md section 7).
 
 mod advice;
+pub mod badge;
 mod checks;
 #[cfg(test)]
 mod tests;
@@ -103,10 +104,11 @@ pub enum FindingCode {
     ApnsEnvironmentMismatch,
     VendorQuotaAdvice,
     RedirectConfigAdvice,
+    BadgeMethodAdvice,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 13] = [
+    pub const ALL: [FindingCode; 14] = [
         FindingCode::InvalidConfig,
         FindingCode::NotLoggedIn,
         FindingCode::NoChannelAvailable,
@@ -120,6 +122,7 @@ impl FindingCode {
         FindingCode::ApnsEnvironmentMismatch,
         FindingCode::VendorQuotaAdvice,
         FindingCode::RedirectConfigAdvice,
+        FindingCode::BadgeMethodAdvice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -137,6 +140,7 @@ impl FindingCode {
             FindingCode::ApnsEnvironmentMismatch => "apns_environment_mismatch",
             FindingCode::VendorQuotaAdvice => "vendor_quota_advice",
             FindingCode::RedirectConfigAdvice => "redirect_config_advice",
+            FindingCode::BadgeMethodAdvice => "badge_method_advice",
         }
     }
 }

@@ -391,6 +391,13 @@ fn cases() -> Vec<Case> {
             code: C::RedirectConfigAdvice,
             severity: Advice,
         },
+        Case {
+            name: "badge method for any device",
+            base: XIAOMI,
+            tweak: |_, _, _| {},
+            code: C::BadgeMethodAdvice,
+            severity: Advice,
+        },
     ]
 }
 

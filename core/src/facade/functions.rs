@@ -5,6 +5,7 @@
 use super::errors::handled;
 use crate::channel::PushChannel;
 use crate::config::{AllowedUrl, PushConfig};
+use crate::diagnostics::badge::BadgeMethod;
 use crate::diagnostics::{self, DiagnosisReport};
 use crate::error::PushError;
 use crate::logging::{self, LogForwarder, LogLevel};
@@ -155,6 +156,14 @@ pub fn diagnose(
     state: Option<RegistrationState>,
 ) -> DiagnosisReport {
     diagnostics::diagnose_device(&device, &config, state.as_ref())
+}
+
+/// How the app icon badge is set on `device` (the per-vendor launcher
+/// APIs, `Notification.setNumber`, or iOS `setBadgeCount`): the Android
+/// platform layer picks its badge adapter by it; `diagnose` reports it too.
+#[uniffi::export]
+pub fn badge_method(device: DeviceInfo) -> BadgeMethod {
+    diagnostics::badge::badge_method(&device)
 }
 
 /// The report as readable text, for support tickets and logs.

@@ -11,16 +11,21 @@ mod diagnostics;
 mod errors;
 pub mod fast;
 pub mod functions;
+mod ledger;
 mod parse;
 mod received;
 mod registration;
 mod tap;
 
 pub use dedup::{dedup_fields_for_notification, derive_dedup_key, DedupFields};
+pub use ledger::{LedgerChange, NotificationHandle, ReceivedDecision, SuppressReason};
+pub use received::ReceivedOutcome;
+pub use tap::TapOutcome;
 
 use crate::config::PushConfig;
 use crate::error::PushError;
 use crate::store::dedup::Dedup;
+use crate::store::ledger::Ledger;
 use crate::store::{db, Store, SystemClock};
 use errors::handled_call;
 use std::path::PathBuf;
@@ -39,6 +44,8 @@ pub struct PushCore {
     /// never construction. Shared by dedup and registration.
     store: Arc<Store>,
     dedup: Dedup,
+    /// Shown notifications and the login state, in the same file.
+    ledger: Ledger,
 }
 
 #[uniffi::export]
@@ -60,6 +67,7 @@ impl PushCore {
                 Arc::new(SystemClock),
             ));
             let dedup = Dedup::new(store.clone(), config.dedup.clone());
+            let ledger = Ledger::new(store.clone(), config.dedup.clone());
             log::info!(target: "pushcore", "PushCore {} ready", crate::VERSION);
             Ok(Arc::new(PushCore {
                 config,
@@ -67,6 +75,7 @@ impl PushCore {
                 registration: Default::default(),
                 store,
                 dedup,
+                ledger,
             }))
         })
     }

@@ -6,40 +6,41 @@
 
 use super::dedup::notification_key;
 use super::errors::handled_call;
+use super::ledger::ReceivedDecision;
 use super::PushCore;
 use crate::error::PushError;
 use crate::payload::{self, ClickInput, NormalizedNotification};
 use crate::routing::{self, Route};
-use crate::store::dedup::{DedupKind, DedupOutcome};
 
 /// What to do with a received message.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ReceivedOutcome {
     pub notification: NormalizedNotification,
-    /// The message's dedup key (IM id, else vendor id, else a digest): a
-    /// stable base for the notification's id and its PendingIntent's request
-    /// code, the same on every path the message arrives by.
+    /// The message's dedup key (IM id, else vendor id, else a digest): the
+    /// same on every path the message arrives by.
     pub dedup_key: String,
     /// Where the notification's tap will go.
     pub route: Route,
-    /// `Fresh`: post it. `Duplicate`: it was already shown (arrived by
-    /// another path first). `None` when the dedup store could not be used:
-    /// post it anyway, because losing a message is worse than showing it
-    /// twice; the reason is logged.
-    pub dedup: Option<DedupOutcome>,
+    /// The one thing to do: show it (under the handle, with the badge),
+    /// replace it (updated while shown), or suppress it (a duplicate,
+    /// recalled, for another account, or nobody logged in). A store that
+    /// cannot be used answers `Show` with no badge, because losing a
+    /// message is worse than showing it twice; the reason is logged.
+    pub decision: ReceivedDecision,
 }
 
 #[uniffi::export]
 impl PushCore {
     /// Handles a message the app received itself in one call: parses it
-    /// (the same shapes as a tap), records it as displayed with `source`
-    /// (e.g. "fcm-data", "im-online") and says whether to post it. An
-    /// invalid `source` (over 64 bytes) is an error; a broken store is not.
+    /// (the same shapes as a tap), checks it against the logged-in account
+    /// and recalls, records it as displayed with `source` (e.g.
+    /// "fcm-data", "im-online") and answers one decision
+    /// (docs/notifications.md).
     ///
     /// # Errors
     /// The parse errors of `parse_click` (`invalid_input`, `too_large`,
-    /// `no_push_payload`, `invalid_ext`); `too_large` for a `source` over 64
-    /// bytes. A broken store is not an error (`dedup` is `None`).
+    /// `no_push_payload`, `invalid_ext`) and `too_large` for a `source` over
+    /// 64 bytes. A broken store is not an error.
     pub fn handle_received(
         &self,
         input: ClickInput,
@@ -59,26 +60,13 @@ impl PushCore {
         source: &str,
     ) -> Result<ReceivedOutcome, PushError> {
         let dedup_key = notification_key(&notification);
-        let dedup = match self
-            .dedup
-            .check_and_mark(&dedup_key, DedupKind::Displayed, source)
-        {
-            Ok(outcome) => Some(outcome),
-            Err(e) => match PushError::from(e) {
-                PushError::Storage { reason } => {
-                    log::warn!(target: "pushcore::received", "message admitted without dedup: {reason}");
-                    None
-                }
-                // The key is derived, so this is the caller's `source`.
-                other => return Err(other),
-            },
-        };
+        let decision = self.decide_received(&notification, &dedup_key, source)?;
         let route = routing::route(&notification, &self.config.routing.url_allow_list);
         Ok(ReceivedOutcome {
             notification,
             dedup_key,
             route,
-            dedup,
+            decision,
         })
     }
 }
@@ -88,6 +76,8 @@ mod tests {
     use super::*;
     use crate::channel::PushChannel;
     use crate::config::example_config;
+    use crate::facade::ledger::SuppressReason;
+    use crate::store::dedup::DedupOutcome;
 
     const MESSAGE: &str = r#"{"message_type":"text","message_id":"m-5","chat_type":"c2c","sender":"bob","content":"hi"}"#;
 
@@ -102,7 +92,14 @@ mod tests {
         let first = core
             .handle_received(received(PushChannel::Fcm), "fcm-data".into())
             .unwrap();
-        assert_eq!(first.dedup, Some(DedupOutcome::Fresh));
+        let handle = match &first.decision {
+            ReceivedDecision::Show {
+                handle,
+                badge: Some(1),
+            } => handle.clone(),
+            other => panic!("expected show with badge 1, got {other:?}"),
+        };
+        assert_eq!(handle.tag, first.dedup_key);
         assert_eq!(
             first.route,
             Route::C2cChat {
@@ -119,13 +116,17 @@ mod tests {
             .handle_received(received(PushChannel::Xiaomi), "im-online".into())
             .unwrap();
         assert_eq!(again.dedup_key, first.dedup_key);
-        match again.dedup {
-            Some(DedupOutcome::Duplicate { source, .. }) => assert_eq!(source, "fcm-data"),
-            other => panic!("expected a duplicate, got {other:?}"),
-        }
-        // Showing it does not use up its tap.
+        assert_eq!(
+            again.decision,
+            ReceivedDecision::Suppress {
+                reason: SuppressReason::Duplicate,
+                badge: Some(1)
+            }
+        );
+        // Showing it does not use up its tap; the tap clears the badge.
         let tap = core.handle_tap(received(PushChannel::Fcm)).unwrap();
         assert_eq!(tap.dedup, Some(DedupOutcome::Fresh));
+        assert_eq!(tap.badge, Some(0));
     }
 
     #[test]
@@ -136,7 +137,11 @@ mod tests {
         let outcome = core
             .handle_received(received(PushChannel::Vivo), "fcm-data".into())
             .unwrap();
-        assert_eq!(outcome.dedup, None);
+        assert!(
+            matches!(outcome.decision, ReceivedDecision::Show { badge: None, .. }),
+            "{:?}",
+            outcome.decision
+        );
         assert_eq!(
             outcome.route,
             Route::C2cChat {

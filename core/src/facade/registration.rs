@@ -96,6 +96,7 @@ impl PushCore {
                     reason: "user_id must not be empty".into(),
                 });
             }
+            self.ledger_session(Some(&user_id));
             self.service()?.login(user_id)
         })
     }
@@ -107,6 +108,7 @@ impl PushCore {
     /// # Errors
     /// `invalid_state` before `start_registration` or after `shutdown`.
     pub fn logout(&self, reason: LogoutReason) -> Result<(), PushError> {
+        self.ledger_session(None);
         handled_call("logout", || self.service()?.logout(reason))
     }
 

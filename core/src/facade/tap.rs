@@ -28,6 +28,9 @@ pub struct TapOutcome {
     /// the tap is still routed, because losing a tap is worse than handling
     /// it twice; the reason is logged.
     pub dedup: Option<DedupOutcome>,
+    /// The badge after this tap (a tapped notification no longer counts);
+    /// `None` when the ledger could not be used.
+    pub badge: Option<u32>,
 }
 
 #[uniffi::export]
@@ -35,6 +38,9 @@ impl PushCore {
     /// Handles a notification tap in one call: parses whatever the channel
     /// delivered, records it as clicked (source: the channel's name) and
     /// returns the destination. Open `route` unless `dedup` is `Duplicate`.
+    /// A tap on a notification of another account than the one logged in
+    /// (or with nobody logged in) routes to `Home`, never into that
+    /// account's chat.
     ///
     /// # Errors
     /// The parse errors of `parse_click` (`invalid_input`, `too_large`,
@@ -50,8 +56,15 @@ impl PushCore {
 impl PushCore {
     /// The tap path after parsing, shared with the JVM's fast door.
     pub(super) fn handle_parsed_tap(&self, notification: NormalizedNotification) -> TapOutcome {
-        let route = routing::route(&notification, &self.config.routing.url_allow_list);
         let key = notification_key(&notification);
+        let (guarded, badge) = self.ledger_tap(&notification, &key);
+        let route = match guarded {
+            Some(reason) => {
+                log::info!(target: "pushcore::tap", "tap routed home: {reason:?}");
+                Route::Home
+            }
+            None => routing::route(&notification, &self.config.routing.url_allow_list),
+        };
         let source = PushChannel::name_or_unknown(notification.channel);
         let dedup = match self.dedup.check_and_mark(&key, DedupKind::Clicked, source) {
             Ok(outcome) => Some(outcome),
@@ -64,6 +77,7 @@ impl PushCore {
             notification,
             route,
             dedup,
+            badge,
         }
     }
 }

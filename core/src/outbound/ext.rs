@@ -13,6 +13,7 @@ use super::options::{OutboundCall, OutboundMessage};
 use crate::entity::KNOWN_ENTITY_VERSION;
 use crate::entity::{signalling_json, ChatType, ImEntity, ImExt, NotificationAction};
 use crate::error::invalid_input;
+use crate::store::ledger::{receiver_digest, RECEIVER_EXT_KEY};
 use crate::PushError;
 use serde_json::{Map, Value};
 
@@ -42,9 +43,21 @@ pub fn build_ext(message: &OutboundMessage) -> Result<String, PushError> {
             message_id: message.message_id.clone().filter(|id| !id.is_empty()),
         },
         features: None,
-        app_keys,
+        app_keys: with_receiver(app_keys, message),
     };
     Ok(ext.to_json_string())
+}
+
+/// Adds the receiver digest for a one-to-one message with a receiver.
+fn with_receiver(mut keys: Map<String, Value>, message: &OutboundMessage) -> Map<String, Value> {
+    let receiver = message.receiver.as_deref().filter(|r| !r.trim().is_empty());
+    if let (ChatType::C2c, Some(receiver)) = (message.chat_type, receiver) {
+        keys.insert(
+            RECEIVER_EXT_KEY.into(),
+            Value::String(receiver_digest(receiver)),
+        );
+    }
+    keys
 }
 
 /// A call's entity content: its signalling, in the shape the tap parser
@@ -77,10 +90,13 @@ fn app_keys(app_ext: &str) -> Result<Map<String, Value>, PushError> {
     let Value::Object(keys) = value else {
         return Err(invalid_input("options.ext must be a JSON object"));
     };
-    if keys.contains_key("entity") || keys.contains_key("timPushFeatures") {
-        return Err(invalid_input(
-            "options.ext may not set `entity` or `timPushFeatures`: the core writes them",
-        ));
+    if ["entity", "timPushFeatures", RECEIVER_EXT_KEY]
+        .iter()
+        .any(|k| keys.contains_key(*k))
+    {
+        return Err(invalid_input(format!(
+            "options.ext may not set `entity`, `timPushFeatures` or `{RECEIVER_EXT_KEY}`: the core writes them",
+        )));
     }
     Ok(keys)
 }
@@ -103,6 +119,7 @@ mod tests {
             send_time: 1_732_600_000,
             options: OfflinePushOptions::default(),
             truncate: false,
+            receiver: None,
             call: None,
         }
     }
@@ -123,6 +140,29 @@ mod tests {
     }
 
     #[test]
+    fn one_to_one_messages_carry_a_digest_of_the_receiver_and_groups_none() {
+        let table = [
+            (ChatType::C2c, Some("alice"), Some(receiver_digest("alice"))),
+            (ChatType::C2c, Some("  "), None),
+            (ChatType::C2c, None, None),
+            (ChatType::Group, Some("alice"), None),
+        ];
+        for (chat_type, receiver, expected) in table {
+            let mut m = message();
+            m.chat_type = chat_type;
+            m.receiver = receiver.map(String::from);
+            let text = build_ext(&m).unwrap();
+            assert!(!text.contains("alice"), "never in clear text: {text}");
+            let ext: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(
+                ext.get(RECEIVER_EXT_KEY).and_then(Value::as_str),
+                expected.as_deref(),
+                "{chat_type:?} {receiver:?}"
+            );
+        }
+    }
+
+    #[test]
     fn merges_app_keys_and_rejects_bad_ones() {
         let mut m = message();
         m.options.ext = Some(r#"{"deeplink":"chat","n":1}"#.into());
@@ -134,6 +174,7 @@ mod tests {
             "not json",
             r#"{"entity":{}}"#,
             r#"{"timPushFeatures":{}}"#,
+            r#"{"pushcoreReceiver":"r1:00000000"}"#,
         ] {
             m.options.ext = Some(bad.into());
             assert_eq!(build_ext(&m).unwrap_err().code(), "invalid_input", "{bad}");

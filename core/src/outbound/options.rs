@@ -202,6 +202,13 @@ pub struct OutboundMessage {
     #[serde(default)]
     #[uniffi(default = None)]
     pub call: Option<OutboundCall>,
+    /// The receiver's user id, for one-to-one messages: `ext` carries a
+    /// digest of it (never the id), so the receiving device can refuse a
+    /// push meant for another account (docs/notifications.md). Ignored for
+    /// groups, whose pushes go to many accounts.
+    #[serde(default)]
+    #[uniffi(default = None)]
+    pub receiver: Option<String>,
 }
 
 /// The call a call push announces, written as the signalling the receiver

@@ -31,6 +31,7 @@ fn message(sender: &str, content: &str, id: Option<&str>, group: bool) -> Outbou
         },
         truncate: false,
         call: None,
+        receiver: None,
     }
 }
 

@@ -182,6 +182,7 @@ mod tests {
             options: OfflinePushOptions::default(),
             truncate: false,
             call: None,
+            receiver: None,
         }
     }
 

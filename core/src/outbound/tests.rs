@@ -23,6 +23,7 @@ fn base() -> OutboundMessage {
         },
         truncate: false,
         call: None,
+        receiver: None,
     }
 }
 

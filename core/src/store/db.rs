@@ -48,6 +48,15 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "registration: sequence and pending clears",
         sql: include_str!("migrations/0003_registration_sequence.sql"),
     },
+    // The ledger (store/ledger/): one row per message the device showed (or
+    // learnt was recalled before it arrived) keyed by its dedup key, the
+    // logged-in account's receiver digest (no user id in clear), and the
+    // unread count per account kept by triggers in the same transaction as
+    // every change, so reading the badge is one lookup.
+    Migration {
+        name: "ledger: shown notifications, their state and the logged-in account",
+        sql: include_str!("migrations/0004_ledger.sql"),
+    },
 ];
 
 /// The schema version this build writes.

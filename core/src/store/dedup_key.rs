@@ -115,13 +115,15 @@ impl Fnv1a128 {
     const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
 }
 
-struct Fnv1a(u64);
+/// Shared with the ledger (handles, receiver digests): one hash, one set
+/// of test vectors.
+pub(crate) struct Fnv1a(pub(crate) u64);
 
 impl Fnv1a {
     const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const PRIME: u64 = 0x0000_0100_0000_01b3;
 
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Fnv1a(Self::OFFSET)
     }
 
@@ -132,7 +134,7 @@ impl Fnv1a {
         }
     }
 
-    fn field(&mut self, bytes: &[u8]) {
+    pub(crate) fn field(&mut self, bytes: &[u8]) {
         self.bytes(&(bytes.len() as u64).to_be_bytes());
         self.bytes(bytes);
     }

@@ -10,6 +10,7 @@ pub mod db;
 pub mod dedup;
 pub mod dedup_key;
 mod file_identity;
+pub mod ledger;
 
 use crate::error::{Error, Result};
 use rusqlite::Connection;

@@ -15,6 +15,7 @@ const SHIPPED_STEP_HASHES: &[(&str, u64)] = &[
     ("0001_dedup_seen.sql", 0x4628_c401_5a93_beb4),
     ("0002_registration_reported.sql", 0x56e8_d170_6ada_a62a),
     ("0003_registration_sequence.sql", 0xe242_3c3c_0a3c_6909),
+    ("0004_ledger.sql", 0x0466_d788_fa93_cdab),
 ];
 
 /// The database each shipped schema wrote, with rows in its tables.
@@ -22,6 +23,7 @@ const FIXTURES: &[(u32, &str)] = &[
     (1, include_str!("fixtures/schema_v1.sql")),
     (2, include_str!("fixtures/schema_v2.sql")),
     (3, include_str!("fixtures/schema_v3.sql")),
+    (4, include_str!("fixtures/schema_v4.sql")),
 ];
 
 fn fnv1a(text: &str) -> u64 {

@@ -47,7 +47,7 @@ final class DiagnoseTests: XCTestCase {
         XCTAssertEqual(report.channel, .apns)
         XCTAssertEqual(report.businessId, 30002)
         XCTAssertTrue(report.stateChecked)
-        XCTAssertEqual(codes(report), ["redirect_config_advice"])
+        XCTAssertEqual(codes(report), ["redirect_config_advice", "badge_method_advice"])
         XCTAssertTrue(report.findings.allSatisfy { $0.severity == .advice })
     }
 

@@ -85,7 +85,9 @@ macro_rules! safety_with_core {
 
 /// Bumped whenever a signature or the buffer layout changes; the Kotlin side
 /// refuses a library whose version differs from the one it was written for.
-pub const ABI_VERSION: u32 = 3;
+/// 4: `ReceivedOutcome.decision` replaced `dedup` and `TapOutcome` gained
+/// `badge`, so the answers of the received and tap calls changed layout.
+pub const ABI_VERSION: u32 = 4;
 
 /// Bytes before an answer that fits in the caller's buffer.
 pub const HEADER_LEN: usize = 16;
@@ -792,7 +794,14 @@ mod tests {
             assert_eq!(status, STATUS_OK, "{channel:?}");
             let received = read::<super::super::received::ReceivedOutcome>(&call.answer());
             assert_eq!(received.notification, expected);
-            assert_eq!(received.dedup, Some(DedupOutcome::Fresh));
+            assert!(
+                matches!(
+                    received.decision,
+                    crate::ReceivedDecision::Show { badge: Some(1), .. }
+                ),
+                "{:?}",
+                received.decision
+            );
             let args = [serialize(input.clone()), serialize("im-online".to_string())].concat();
             let mut call = Call::new(args, 16 * 1024);
             let status = unsafe {
@@ -801,7 +810,13 @@ mod tests {
             assert_eq!(status, STATUS_OK);
             let again = read::<super::super::received::ReceivedOutcome>(&call.answer());
             assert_eq!(again.dedup_key, received.dedup_key);
-            assert!(matches!(again.dedup, Some(DedupOutcome::Duplicate { .. })));
+            assert_eq!(
+                again.decision,
+                crate::ReceivedDecision::Suppress {
+                    reason: crate::SuppressReason::Duplicate,
+                    badge: Some(1)
+                }
+            );
             unsafe { pushcore_fast_core_release(other_fast) };
             unsafe { pushcore_fast_core_release(fast) };
         }

@@ -83,8 +83,9 @@ class FastCalls(core: PushCore) : AutoCloseable {
 
     /**
      * [PushCore.handleReceived]: a message the app received itself, parsed,
-     * recorded as displayed by [source] and routed; post it unless `dedup`
-     * is `Duplicate`.
+     * checked against the logged-in account and recalls, recorded as
+     * displayed by [source] and routed; act on its `decision` (show or
+     * replace under the handle, or suppress).
      */
     fun handleReceived(input: ClickInput, source: String): ReceivedOutcome = withHandle { h ->
         FastWire.call(
@@ -359,8 +360,9 @@ internal object FastLib {
     /**
      * The protocol version this file speaks (`ABI_VERSION` in
      * core/src/facade/fast/mod.rs; every bump is listed in CHANGELOG.md).
+     * 4: `ReceivedOutcome.decision` replaced `dedup`; `TapOutcome` gained `badge`.
      */
-    private const val ABI_VERSION = 3
+    private const val ABI_VERSION = 4
 
     init {
         // UniFFI's own contract and checksum checks first, then ours.

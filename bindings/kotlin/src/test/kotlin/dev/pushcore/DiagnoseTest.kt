@@ -55,7 +55,7 @@ class DiagnoseTest {
         assertEquals(10004UL, report.businessId)
         assertTrue(report.stateChecked)
         assertTrue(report.findings.all { it.severity == Severity.ADVICE }, report.toText())
-        assertEquals(listOf("vendor_quota_advice", "redirect_config_advice"), report.codes)
+        assertEquals(listOf("vendor_quota_advice", "redirect_config_advice", "badge_method_advice"), report.codes)
     }
 
     @Test
@@ -115,6 +115,6 @@ class DiagnoseTest {
         assertFalse(report.stateChecked)
         assertEquals(PushChannel.APNS, report.channel)
         assertEquals(30002UL, report.businessId)
-        assertEquals(listOf("redirect_config_advice"), report.codes)
+        assertEquals(listOf("redirect_config_advice", "badge_method_advice"), report.codes)
     }
 }

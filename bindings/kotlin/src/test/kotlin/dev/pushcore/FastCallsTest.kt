@@ -327,7 +327,7 @@ class FastCallsTest {
 
 
     @Test
-    fun `handleReceived admits a message once, on either door, and keeps its tap fresh`() {
+    fun `handleReceived shows a message once, on either door, and keeps its tap fresh`() {
         for ((extras, uri, hint) in androidTaps) {
             newCore().use { core ->
                 FastCalls(core).use { fast ->
@@ -336,11 +336,13 @@ class FastCallsTest {
                     assertEquals(parseClickInput(input).comparable, first.notification.comparable)
                     assertEquals(deriveDedupKey(dedupFieldsForNotification(first.notification)), first.dedupKey)
                     assertEquals(core.route(first.notification), first.route)
-                    assertEquals(DedupOutcome.Fresh, first.dedup)
+                    val shown = first.decision as ReceivedDecision.Show
+                    assertEquals(first.dedupKey, shown.handle.tag)
+                    assertEquals(1u, shown.badge)
                     // The same message by another path, through each door.
-                    val viaFast = fast.handleReceived(input, "im-online").dedup
-                    assertEquals("fcm-data", (viaFast as DedupOutcome.Duplicate).source)
-                    assertEquals(viaFast, core.handleReceived(input, "im-online").dedup)
+                    val viaFast = fast.handleReceived(input, "im-online").decision
+                    assertEquals(ReceivedDecision.Suppress(SuppressReason.DUPLICATE, 1u), viaFast)
+                    assertEquals(viaFast, core.handleReceived(input, "im-online").decision)
                     // Showing it did not use up its tap.
                     assertEquals(DedupOutcome.Fresh, fast.handleAndroidTap(extras, uri, hint).dedup)
                 }

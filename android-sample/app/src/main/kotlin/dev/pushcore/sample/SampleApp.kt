@@ -14,6 +14,9 @@ import dev.pushcore.sample.click.NotificationGate
 import dev.pushcore.sample.im.FakeImSdk
 import dev.pushcore.sample.im.ImSdk
 import dev.pushcore.sample.im.ImTokenReporter
+import dev.pushcore.badgeMethod
+import dev.pushcore.sample.notify.BadgeAdapter
+import dev.pushcore.sample.notify.LedgerEffects
 import dev.pushcore.sample.notify.NotificationPoster
 import dev.pushcore.sample.push.AndroidPushPlatform
 import dev.pushcore.sample.push.LoggingListener
@@ -38,6 +41,9 @@ open class SampleApp : Application() {
         private set
     lateinit var poster: NotificationPoster
         private set
+    /** Recall, read elsewhere and badge effects of the core's ledger. */
+    lateinit var ledger: LedgerEffects
+        private set
     lateinit var platform: AndroidPushPlatform
         private set
 
@@ -58,7 +64,10 @@ open class SampleApp : Application() {
         core.startRegistration(platform, ImTokenReporter(im), LoggingListener)
         session = Session(core, im, appScope)
         clicks = ClickHandler(core) { Log.w("PushTap", it) }
-        poster = NotificationPoster(this, NotificationGate(core) { Log.i("PushNotify", it) })
+        // The core names this launcher's badge method (also in `diagnose`).
+        val badges = BadgeAdapter.forMethod(badgeMethod(platform.deviceInfo()))
+        ledger = LedgerEffects(this, core, badges)
+        poster = NotificationPoster(this, NotificationGate(core) { Log.i("PushNotify", it) }, ledger)
 
         // Registration retries at once when the app comes back, instead of
         // waiting for its backoff timer.

@@ -17,13 +17,19 @@ import dev.pushcore.sample.tap.PushTapActivity
 /**
  * Posts the notifications the app builds itself (FCM data messages, vendor
  * pass-through messages, IM messages while backgrounded), each once:
- * [NotificationGate] asks the core's dedup store first.
+ * [NotificationGate] asks the core first (shown already, recalled, another
+ * account's, nobody logged in), and the core's answer names the tag and id
+ * to post under (so a recall or a read can cancel it) and the badge.
  *
  * Each notification gets its own request code (and id), and its
  * PendingIntent is immutable and explicit: nobody can redirect it, and two
  * notifications never share one (push-facts.md section 10).
  */
-class NotificationPoster(private val context: Context, private val gate: NotificationGate) {
+class NotificationPoster(
+    private val context: Context,
+    private val gate: NotificationGate,
+    private val ledger: LedgerEffects,
+) {
     fun post(data: Map<String, String>, source: String) {
         // Before the gate: a message the user could not see must not be
         // remembered as shown, or it would never be posted later.
@@ -51,9 +57,11 @@ class NotificationPoster(private val context: Context, private val gate: Notific
             .setAutoCancel(true)
             .setContentIntent(pending)
             .setCategory(NotificationCompat.CATEGORY_MESSAGE)
+            .apply { if (ledger.badges.perNotification) notification.badge?.let { setNumber(it.toInt()) } }
             .build()
         @Suppress("MissingPermission") // checked above
-        NotificationManagerCompat.from(context).notify(notification.requestCode, built)
+        NotificationManagerCompat.from(context).notify(notification.tag, notification.id, built)
+        ledger.setBadge(notification.badge)
     }
 
     private fun ensureChannel() {

@@ -1,14 +1,21 @@
 package dev.pushcore.sample.click
 
 import dev.pushcore.ClickInputs
-import dev.pushcore.DedupOutcome
 import dev.pushcore.PushChannel
 import dev.pushcore.PushCore
 import dev.pushcore.PushException
+import dev.pushcore.ReceivedDecision
 
 /** A notification the app is about to post, with what its tap will carry. */
 data class OwnNotification(
     val dedupKey: String,
+    /** Post with `notify(tag, id)`; recall and read answer the same pair to cancel. */
+    val tag: String,
+    val id: Int,
+    /** The badge to set now; null when the ledger was unavailable (keep the current one). */
+    val badge: UInt?,
+    /** An update of a notification still shown: post it again under the same tag and id. */
+    val replaces: Boolean,
     /** PendingIntent request code and notification id; unique per message. */
     val requestCode: Int,
     val title: String,
@@ -22,13 +29,14 @@ data class OwnNotification(
 /**
  * Decides whether a message the app received itself (an FCM data message,
  * a vendor pass-through message, or one from the IM connection) should be
- * posted: the same message arriving on two paths is shown once.
+ * posted: the same message arriving on two paths is shown once, a recalled
+ * one never, nor one for another account or while nobody is logged in.
  */
 class NotificationGate(
     private val core: PushCore,
     private val log: (String) -> Unit = {},
 ) {
-    /** Null when the message was already shown or carries no usable payload. */
+    /** Null when the message is not to be shown (the core says why) or carries no usable payload. */
     fun admit(data: Map<String, String>, source: String, channel: PushChannel = PushChannel.FCM): OwnNotification? {
         // One call: parse, display dedup, the key to post under, the route.
         // (An app holding a FastCalls would call handleReceivedAndroid.)
@@ -38,18 +46,22 @@ class NotificationGate(
             log("not posting an unusable message (${e.message})")
             return null
         }
-        when (val dedup = outcome.dedup) {
-            is DedupOutcome.Duplicate -> {
-                log("already shown via ${dedup.source}; not posting again")
+        val (handle, badge, replaces) = when (val decision = outcome.decision) {
+            is ReceivedDecision.Suppress -> {
+                log("not posting: ${decision.reason}")
                 return null
             }
-            // Without the store a duplicate may show twice; losing a message would be worse.
-            null -> log("display dedup unavailable; posting")
-            DedupOutcome.Fresh -> {}
+            // Without the store a duplicate may show twice (badge null); losing a message would be worse.
+            is ReceivedDecision.Show -> Triple(decision.handle, decision.badge, false)
+            is ReceivedDecision.Replace -> Triple(decision.handle, decision.badge, true)
         }
         val notification = outcome.notification
         return OwnNotification(
             dedupKey = outcome.dedupKey,
+            tag = handle.tag,
+            id = handle.id,
+            badge = badge,
+            replaces = replaces,
             requestCode = RequestCodes.of(outcome.dedupKey),
             title = notification.title ?: notification.nickname ?: notification.sender ?: "",
             body = notification.body ?: notification.content ?: "",

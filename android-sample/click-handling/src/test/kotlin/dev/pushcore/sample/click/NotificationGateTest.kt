@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Assertions.assertNotEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Test
+import dev.pushcore.PushChannel
 
 class NotificationGateTest {
     private fun fcmData(messageId: String, content: String) = mapOf(
@@ -28,6 +29,8 @@ class NotificationGateTest {
             assertEquals(Screen.Chat("c2c_erin", "erin", isGroup = false, title = "Erin"), posted.screen)
             assertEquals(RequestCodes.of(posted.dedupKey), posted.requestCode)
             assertEquals(data, posted.tapExtras)
+            assertEquals(posted.dedupKey, posted.tag)
+            assertEquals(1u, posted.badge)
             // The same message again, on the same or another path: not posted again.
             assertNull(gate.admit(data, source = "fcm-data"))
             assertNull(gate.admit(data, source = "im-online"))
@@ -51,6 +54,21 @@ class NotificationGateTest {
             assertNotNull(NotificationGate(core).admit(data, "fcm-data"))
             // Posting it did not use up its tap.
             assertFalse(ClickHandler(core).use { it.handle(Tap(data)).duplicate })
+        }
+    }
+
+    @Test
+    fun `a recalled message answers its tag and id to cancel and is not posted again`() {
+        Cores.fresh().use { core ->
+            val withImId = entity(1, 1, "erin", "Erin", "oops", 1764150400) + ("msgID" to "im-9")
+            val data = mapOf("ext" to ext(withImId))
+            val gate = NotificationGate(core)
+            val posted = gate.admit(data, "fcm-data")!!
+            val change = core.onMessageRecalled("im-9")
+            assertEquals(listOf(posted.tag to posted.id), change.remove.map { it.tag to it.id })
+            assertEquals(0u, change.badge)
+            // The vendor's late copy.
+            assertNull(gate.admit(data, "xiaomi-data", PushChannel.XIAOMI))
         }
     }
 

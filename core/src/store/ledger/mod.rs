@@ -1,0 +1,668 @@
+//! The notification ledger: what this device showed, under which handle,
+//! for which account, and what became of it (clicked, cleared, recalled).
+//!
+//! The dedup store answers "shown already?"; the ledger remembers enough
+//! about each shown message to take it back: a recall or a conversation
+//! read elsewhere answers the handles to remove, and every change answers
+//! the badge (the logged-in account's notifications still shown), so the
+//! app never needs a second call. It also knows who is logged in, so a push
+//! meant for another account, or any push while logged out, is not shown.
+//!
+//! Consistency with dedup: the received path asks the dedup store first
+//! (displayed kind, same key) and writes the ledger row after a `Fresh`
+//! answer; a `Duplicate` answer is looked up here to tell a repeat from an
+//! updated message (`Replace`). Every multi-statement change runs in one
+//! IMMEDIATE transaction, so two processes on one file serialize and a
+//! killed process leaves either all of a change or none of it. Rows live
+//! as long as dedup rows (the same TTL and row cap).
+
+pub mod decide;
+pub mod identity;
+
+pub use decide::{check_source, Decision, Incoming};
+pub use identity::{bounded, receiver_digest, Handle, RECEIVER_EXT_KEY};
+
+use super::Store;
+use crate::config::DedupSettings;
+use crate::error::Result;
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+/// What became of a shown notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Shown,
+    Clicked,
+    /// Read elsewhere or swiped away.
+    Cleared,
+    /// The sender took it back (or a recall arrived before the message).
+    Recalled,
+}
+
+impl State {
+    fn code(self) -> i64 {
+        match self {
+            State::Shown => 1,
+            State::Clicked => 2,
+            State::Cleared => 3,
+            State::Recalled => 4,
+        }
+    }
+
+    fn from_code(code: i64) -> Option<State> {
+        [
+            State::Shown,
+            State::Clicked,
+            State::Cleared,
+            State::Recalled,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Shown => "shown",
+            State::Clicked => "clicked",
+            State::Cleared => "cleared",
+            State::Recalled => "recalled",
+        }
+    }
+}
+
+/// Who the ledger believes is logged in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Session {
+    /// Never told: the account guard is off (apps that do not call login).
+    Unknown,
+    LoggedOut,
+    /// The account's receiver digest.
+    LoggedIn(String),
+}
+
+/// Why a received message is not to be shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suppress {
+    Duplicate,
+    Recalled,
+    OtherAccount,
+    LoggedOut,
+}
+
+impl Suppress {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Suppress::Duplicate => "duplicate",
+            Suppress::Recalled => "recalled",
+            Suppress::OtherAccount => "other_account",
+            Suppress::LoggedOut => "logged_out",
+        }
+    }
+}
+
+/// What the device should do after a change: remove these notifications,
+/// set this badge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub remove: Vec<Handle>,
+    pub badge: u32,
+}
+
+/// A message the device shows (or showed).
+#[derive(Debug, Clone)]
+pub struct Shown<'a> {
+    /// The dedup key (bounded here).
+    pub message_key: &'a str,
+    pub conversation: &'a str,
+    pub handle: Handle,
+    /// The message's send time in ms; 0 when unknown (then: now).
+    pub message_ms: i64,
+    /// The channel-independent text, to tell an edit from a repeat.
+    pub content: &'a str,
+    pub source: &'a str,
+}
+
+/// The ledger's answer for a message just recorded as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    Shown {
+        badge: u32,
+    },
+    /// A recall got here first: do not show it.
+    Recalled {
+        badge: u32,
+    },
+}
+
+/// The ledger's answer for a message the dedup store had seen before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Repeat {
+    /// Still shown, with other content: update it in place.
+    Replace {
+        handle: Handle,
+        badge: u32,
+    },
+    Suppress {
+        reason: Suppress,
+        badge: u32,
+    },
+}
+
+/// What the guard read found, for [`Ledger::decide`].
+#[derive(Debug, Clone)]
+pub struct Admission {
+    /// Set when the message must not be shown.
+    pub suppress: Option<Suppress>,
+    row: Option<Row>,
+    /// The badge as of the read.
+    pub badge: u32,
+}
+
+/// The ledger's view of a tap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tapped {
+    /// Set when the tap must not open the message's chat (it belongs to
+    /// another account, or nobody is logged in): route home instead.
+    pub guarded: Option<Suppress>,
+    pub badge: u32,
+}
+
+/// One row, for `pushcore ledger list` and support.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub message_key: String,
+    pub account: String,
+    pub conversation: String,
+    pub handle: Handle,
+    pub message_ms: i64,
+    pub shown_ms: i64,
+    pub state: State,
+    pub source: String,
+}
+
+/// Pruning runs after this many inserts (as for dedup).
+const PRUNE_EVERY: u32 = 64;
+/// At most this many rows go per prune statement.
+const PRUNE_BATCH: i64 = 1000;
+
+const SESSION: &str = "SELECT account FROM ledger_account WHERE id = 1";
+/// The login state and the message's state in one step (the hot path).
+/// With the message's row and the badge, so a repeat needs no other read.
+const ADMIT: &str = "SELECT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1),
+         (SELECT account FROM ledger_account WHERE id = 1),
+         s.state, s.content_digest, s.handle_tag, s.handle_id, s.account,
+         (SELECT CASE
+             WHEN NOT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1)
+                 THEN (SELECT coalesce(sum(shown), 0) FROM ledger_unread)
+             WHEN (SELECT account FROM ledger_account WHERE id = 1) IS NULL THEN 0
+             ELSE (SELECT coalesce(sum(shown), 0) FROM ledger_unread
+                   WHERE account = (SELECT account FROM ledger_account WHERE id = 1))
+         END)
+     FROM (SELECT 1) LEFT JOIN ledger_shown AS s ON s.message_key = ?1";
+/// The badge with the login state read in the same statement.
+const BADGE_NOW: &str = "SELECT CASE
+         WHEN NOT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1)
+             THEN (SELECT coalesce(sum(shown), 0) FROM ledger_unread)
+         WHEN (SELECT account FROM ledger_account WHERE id = 1) IS NULL THEN 0
+         ELSE (SELECT coalesce(sum(shown), 0) FROM ledger_unread
+               WHERE account = (SELECT account FROM ledger_account WHERE id = 1))
+     END";
+const SET_SESSION: &str = "INSERT INTO ledger_account(id, account, changed_ms) VALUES (1, ?1, ?2)
+     ON CONFLICT(id) DO UPDATE SET account = excluded.account, changed_ms = excluded.changed_ms";
+const ROW: &str =
+    "SELECT state, content_digest, handle_tag, handle_id, account FROM ledger_shown WHERE message_key = ?1";
+const UPSERT_SHOWN: &str =
+    "INSERT INTO ledger_shown(message_key, account, conversation, handle_tag,
+         handle_id, message_ms, shown_ms, state, content_digest, source)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9)
+     ON CONFLICT(message_key) DO UPDATE SET account = excluded.account,
+         conversation = excluded.conversation, handle_tag = excluded.handle_tag,
+         handle_id = excluded.handle_id, message_ms = excluded.message_ms,
+         shown_ms = excluded.shown_ms, state = 1,
+         content_digest = excluded.content_digest, source = excluded.source
+     WHERE ledger_shown.state != 4";
+/// A recall for a message not shown (yet): remembered, so the late
+/// delivery is suppressed. No handle, no account: it never counts.
+const TOMBSTONE: &str = "INSERT INTO ledger_shown(message_key, account, conversation, handle_tag,
+         handle_id, message_ms, shown_ms, state, content_digest, source)
+     VALUES (?1, '', '', '', 0, ?2, ?2, 4, '', 'recall')";
+const SET_STATE: &str = "UPDATE ledger_shown SET state = ?2 WHERE message_key = ?1";
+const SET_CONTENT: &str = "UPDATE ledger_shown SET content_digest = ?2
+     WHERE message_key = ?1 AND state = 1 AND content_digest = ?3";
+const READ: &str = "UPDATE ledger_shown SET state = 3
+     WHERE conversation = ?1 AND message_ms <= ?2 AND state IN (1, 2)
+     RETURNING handle_tag, handle_id";
+const DISMISS: &str =
+    "UPDATE ledger_shown SET state = 3 WHERE handle_tag = ?1 AND handle_id = ?2 AND state = 1";
+const CLICK: &str = "UPDATE ledger_shown SET state = 2 WHERE message_key = ?1 AND state = 1";
+/// The trigger-kept counts (`ledger_unread`), one lookup; 0 for no row.
+const BADGE_OF: &str = "SELECT coalesce(sum(shown), 0) FROM ledger_unread WHERE account = ?1";
+const BADGE_ALL: &str = "SELECT coalesce(sum(shown), 0) FROM ledger_unread";
+const LIST: &str = "SELECT message_key, account, conversation, handle_tag, handle_id, message_ms,
+         shown_ms, state, source FROM ledger_shown ORDER BY id DESC LIMIT ?1";
+const PRUNE_TTL: &str = "DELETE FROM ledger_shown WHERE id IN (
+         SELECT id FROM ledger_shown WHERE shown_ms < ?1 ORDER BY shown_ms LIMIT ?2)";
+const PRUNE_CAP: &str = "DELETE FROM ledger_shown WHERE id <= min(
+         (SELECT max(id) FROM ledger_shown) - ?1,
+         (SELECT min(id) FROM ledger_shown) + ?2)";
+
+pub struct Ledger {
+    store: Arc<Store>,
+    settings: DedupSettings,
+    inserts_since_prune: AtomicU32,
+}
+
+impl Ledger {
+    pub fn new(store: Arc<Store>, settings: DedupSettings) -> Ledger {
+        Ledger {
+            store,
+            settings,
+            inserts_since_prune: AtomicU32::new(0),
+        }
+    }
+
+    /// Who is logged in, as last recorded by any process on this file.
+    pub fn session(&self) -> Result<Session> {
+        self.store.with_conn(|conn| Ok(session_in(conn)?))
+    }
+
+    /// Records a login (`Some(user id)`) or a logout (`None`). Only the
+    /// receiver digest of the id is stored.
+    pub fn set_session(&self, user_id: Option<&str>) -> Result<()> {
+        let account = user_id.map(receiver_digest);
+        let now = self.store.clock().now_ms();
+        self.store.with_conn(|conn| {
+            conn.prepare_cached(SET_SESSION)?
+                .execute(params![account, now])?;
+            Ok(())
+        })
+    }
+
+    /// Before a received message is marked as displayed: is it for this
+    /// account, and was it recalled? One read; `None` means go on.
+    pub fn admit(&self, message_key: &str, receiver: Option<&str>) -> Result<Option<Suppress>> {
+        Ok(self.admission(message_key, receiver)?.suppress)
+    }
+
+    /// [`admit`](Self::admit) with what the same read found: the message's
+    /// row and the badge, which [`repeat_after`](Self::repeat_after) uses.
+    pub fn admission(&self, message_key: &str, receiver: Option<&str>) -> Result<Admission> {
+        let key = bounded(message_key);
+        self.store.with_conn(|conn| {
+            let (known, account, row, badge) =
+                conn.prepare_cached(ADMIT)?.query_row([&key], |r| {
+                    let state: Option<i64> = r.get(2)?;
+                    let row = match state {
+                        None => None,
+                        Some(code) => Some(Row {
+                            state: State::from_code(code).unwrap_or(State::Cleared),
+                            content_digest: r.get(3)?,
+                            handle: Handle {
+                                tag: r.get(4)?,
+                                id: r.get(5)?,
+                            },
+                            account: r.get(6)?,
+                        }),
+                    };
+                    let known: bool = r.get(0)?;
+                    let account: Option<String> = r.get(1)?;
+                    let badge: i64 = r.get(7)?;
+                    Ok((known, account, row, badge))
+                })?;
+            let session = match (known, account) {
+                (false, _) => Session::Unknown,
+                (true, None) => Session::LoggedOut,
+                (true, Some(account)) => Session::LoggedIn(account),
+            };
+            let recalled = row.as_ref().is_some_and(|r| r.state == State::Recalled);
+            let suppress = guard(&session, receiver).or(recalled.then_some(Suppress::Recalled));
+            Ok(Admission {
+                suppress,
+                row,
+                badge: to_badge(badge),
+            })
+        })
+    }
+
+    /// [`repeat`](Self::repeat) from what [`admission`](Self::admission)
+    /// read: no further read, and a write only for an edit.
+    pub fn repeat_after(
+        &self,
+        message_key: &str,
+        content: &str,
+        admission: &Admission,
+    ) -> Result<Repeat> {
+        let badge = admission.badge;
+        let reason = match &admission.row {
+            Some(r) if r.state == State::Recalled => Suppress::Recalled,
+            Some(r) if r.state == State::Shown && r.content_digest != content_digest(content) => {
+                let key = bounded(message_key);
+                let changed = self.store.with_conn(|conn| {
+                    Ok(conn.prepare_cached(SET_CONTENT)?.execute(params![
+                        key,
+                        content_digest(content),
+                        r.content_digest
+                    ])?)
+                })?;
+                if changed == 1 {
+                    return Ok(Repeat::Replace {
+                        handle: r.handle.clone(),
+                        badge,
+                    });
+                }
+                Suppress::Duplicate
+            }
+            _ => Suppress::Duplicate,
+        };
+        Ok(Repeat::Suppress { reason, badge })
+    }
+
+    /// Records `shown` (a fresh message, or one the platform showed under
+    /// its own handle), unless a recall got there first.
+    pub fn record_shown(&self, shown: &Shown<'_>) -> Result<Recorded> {
+        let key = bounded(shown.message_key);
+        let conversation = bounded(shown.conversation);
+        let now = self.store.clock().now_ms();
+        let message_ms = if shown.message_ms > 0 {
+            shown.message_ms
+        } else {
+            now
+        };
+        let content = content_digest(shown.content);
+        let recorded = self.store.with_conn(|conn| {
+            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+            let session = session_in(&tx)?;
+            // No row changes only when a recall got there first.
+            let changed = tx.prepare_cached(UPSERT_SHOWN)?.execute(params![
+                key,
+                account_of(&session),
+                conversation,
+                shown.handle.tag,
+                shown.handle.id,
+                message_ms,
+                now,
+                content,
+                shown.source,
+            ])?;
+            let badge = badge_in(&tx, &session)?;
+            tx.commit()?;
+            Ok(if changed == 1 {
+                Recorded::Shown { badge }
+            } else {
+                Recorded::Recalled { badge }
+            })
+        })?;
+        self.inserted();
+        Ok(recorded)
+    }
+
+    /// The dedup store had seen `message_key`: a repeat, or an update of a
+    /// message still shown (`content` differs), or a recalled one.
+    pub fn repeat(&self, message_key: &str, content: &str) -> Result<Repeat> {
+        let key = bounded(message_key);
+        let digest = content_digest(content);
+        self.store.with_conn(|conn| {
+            // Read-only in the common case (a plain repeat), so no write
+            // lock; an edit is a compare-and-set, so of two processes
+            // seeing the same edit only one answers `Replace`.
+            let answer = match row_in(conn, &key)? {
+                Some(r) if r.state == State::Recalled => Err(Suppress::Recalled),
+                Some(r) if r.state == State::Shown && r.content_digest != digest => {
+                    let changed = conn.prepare_cached(SET_CONTENT)?.execute(params![
+                        key,
+                        digest,
+                        r.content_digest
+                    ])?;
+                    if changed == 1 {
+                        Ok(r.handle)
+                    } else {
+                        Err(Suppress::Duplicate)
+                    }
+                }
+                _ => Err(Suppress::Duplicate),
+            };
+            let badge = badge_now(conn)?;
+            Ok(match answer {
+                Ok(handle) => Repeat::Replace { handle, badge },
+                Err(reason) => Repeat::Suppress { reason, badge },
+            })
+        })
+    }
+
+    /// The message was recalled: its handle (if still shown) to remove,
+    /// and a `recalled` row either way, so a late delivery is suppressed.
+    pub fn recall(&self, message_key: &str) -> Result<Change> {
+        let key = bounded(message_key);
+        let now = self.store.clock().now_ms();
+        let change = self.store.with_conn(|conn| {
+            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+            let session = session_in(&tx)?;
+            let mut remove = Vec::new();
+            match row_in(&tx, &key)? {
+                Some(r) => {
+                    if matches!(r.state, State::Shown | State::Clicked) && !r.handle.tag.is_empty()
+                    {
+                        remove.push(r.handle);
+                    }
+                    tx.prepare_cached(SET_STATE)?
+                        .execute(params![key, State::Recalled.code()])?;
+                }
+                None => {
+                    tx.prepare_cached(TOMBSTONE)?.execute(params![key, now])?;
+                }
+            }
+            let badge = badge_in(&tx, &session)?;
+            tx.commit()?;
+            Ok(Change { remove, badge })
+        })?;
+        self.inserted();
+        Ok(change)
+    }
+
+    /// The conversation was read up to `up_to_ms` (on another device, or
+    /// in the app): every notification of it up to then goes.
+    pub fn read(&self, conversation: &str, up_to_ms: i64) -> Result<Change> {
+        let conversation = bounded(conversation);
+        self.store.with_conn(|conn| {
+            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+            let session = session_in(&tx)?;
+            let remove = {
+                let mut stmt = tx.prepare_cached(READ)?;
+                let rows = stmt.query_map(params![conversation, up_to_ms], |r| {
+                    Ok(Handle {
+                        tag: r.get(0)?,
+                        id: r.get(1)?,
+                    })
+                })?;
+                rows.filter(|h| h.as_ref().map_or(true, |h| !h.tag.is_empty()))
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            let badge = badge_in(&tx, &session)?;
+            tx.commit()?;
+            Ok(Change { remove, badge })
+        })
+    }
+
+    /// The user swiped the notification away: it no longer counts.
+    pub fn dismissed(&self, handle: &Handle) -> Result<Change> {
+        self.store.with_conn(|conn| {
+            let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+            let session = session_in(&tx)?;
+            tx.prepare_cached(DISMISS)?
+                .execute(params![handle.tag, handle.id])?;
+            let badge = badge_in(&tx, &session)?;
+            tx.commit()?;
+            Ok(Change {
+                remove: Vec::new(),
+                badge,
+            })
+        })
+    }
+
+    /// A tap on the message: marks it clicked and says whether the tap may
+    /// open its chat. The account is the one it was shown for, else the
+    /// receiver its payload names.
+    pub fn clicked(&self, message_key: &str, receiver: Option<&str>) -> Result<Tapped> {
+        let key = bounded(message_key);
+        self.store.with_conn(|conn| {
+            // No write lock unless the row is still shown (a repeated tap,
+            // or a tap on a notification the ledger never saw, reads only).
+            let session = session_in(conn)?;
+            let row = row_in(conn, &key)?;
+            if row.as_ref().is_some_and(|r| r.state == State::Shown) {
+                conn.prepare_cached(CLICK)?.execute(params![key])?;
+            }
+            let shown_for = row.map(|r| r.account).filter(|a| !a.is_empty());
+            let guarded = guard(&session, shown_for.as_deref().or(receiver));
+            let badge = badge_in(conn, &session)?;
+            Ok(Tapped { guarded, badge })
+        })
+    }
+
+    /// The logged-in account's notifications still shown.
+    pub fn badge(&self) -> Result<u32> {
+        self.store.with_conn(|conn| Ok(badge_now(conn)?))
+    }
+
+    /// The newest `limit` rows, newest first.
+    pub fn entries(&self, limit: u32) -> Result<Vec<Entry>> {
+        self.store.with_conn(|conn| {
+            let mut stmt = conn.prepare_cached(LIST)?;
+            let rows = stmt.query_map([limit], |r| {
+                Ok(Entry {
+                    message_key: r.get(0)?,
+                    account: r.get(1)?,
+                    conversation: r.get(2)?,
+                    handle: Handle {
+                        tag: r.get(3)?,
+                        id: r.get(4)?,
+                    },
+                    message_ms: r.get(5)?,
+                    shown_ms: r.get(6)?,
+                    state: State::from_code(r.get(7)?).unwrap_or(State::Cleared),
+                    source: r.get(8)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    /// Drops expired rows and rows over the cap, oldest first, in bounded
+    /// batches. Returns how many went.
+    pub fn prune(&self) -> Result<u64> {
+        let ttl_ms =
+            i64::try_from(self.settings.ttl_seconds.saturating_mul(1000)).unwrap_or(i64::MAX);
+        let cutoff = self.store.clock().now_ms().saturating_sub(ttl_ms);
+        let cap = i64::try_from(self.settings.max_rows).unwrap_or(i64::MAX);
+        self.store.with_conn(|conn| {
+            let ttl = conn
+                .prepare_cached(PRUNE_TTL)?
+                .execute(params![cutoff, PRUNE_BATCH])?;
+            let over = conn
+                .prepare_cached(PRUNE_CAP)?
+                .execute(params![cap, PRUNE_BATCH])?;
+            Ok((ttl + over) as u64)
+        })
+    }
+
+    /// Counts an insert; every [`PRUNE_EVERY`] runs a prune whose failure
+    /// is logged, never returned (the answer is already committed).
+    fn inserted(&self) {
+        let count = self.inserts_since_prune.fetch_add(1, Ordering::Relaxed) + 1;
+        if count >= PRUNE_EVERY {
+            self.inserts_since_prune.store(0, Ordering::Relaxed);
+            if let Err(e) = self.prune() {
+                log::warn!(target: "pushcore::ledger", "pruning failed: {e}");
+            }
+        }
+    }
+}
+
+/// The account guard: `None` lets the message through.
+fn guard(session: &Session, receiver: Option<&str>) -> Option<Suppress> {
+    match (session, receiver) {
+        (Session::Unknown, _) => None,
+        (Session::LoggedOut, _) => Some(Suppress::LoggedOut),
+        (Session::LoggedIn(me), Some(them)) if them != me => Some(Suppress::OtherAccount),
+        (Session::LoggedIn(_), _) => None,
+    }
+}
+
+fn session_in(conn: &Connection) -> rusqlite::Result<Session> {
+    let row: Option<Option<String>> = conn
+        .prepare_cached(SESSION)?
+        .query_row([], |r| r.get(0))
+        .optional()?;
+    Ok(match row {
+        None => Session::Unknown,
+        Some(None) => Session::LoggedOut,
+        Some(Some(account)) => Session::LoggedIn(account),
+    })
+}
+
+fn account_of(session: &Session) -> &str {
+    match session {
+        Session::LoggedIn(account) => account,
+        _ => "",
+    }
+}
+
+/// [`badge_in`] for callers that did not read the session themselves.
+fn badge_now(conn: &Connection) -> rusqlite::Result<u32> {
+    let count: i64 = conn
+        .prepare_cached(BADGE_NOW)?
+        .query_row([], |r| r.get(0))?;
+    Ok(to_badge(count))
+}
+
+/// Never negative, saturating.
+fn to_badge(count: i64) -> u32 {
+    u32::try_from(count.max(0)).unwrap_or(u32::MAX)
+}
+
+fn badge_in(conn: &Connection, session: &Session) -> rusqlite::Result<u32> {
+    let count: i64 = match session {
+        Session::LoggedOut => 0,
+        Session::Unknown => conn
+            .prepare_cached(BADGE_ALL)?
+            .query_row([], |r| r.get(0))?,
+        Session::LoggedIn(me) => conn
+            .prepare_cached(BADGE_OF)?
+            .query_row([me], |r| r.get(0))?,
+    };
+    Ok(to_badge(count))
+}
+
+#[derive(Debug, Clone)]
+struct Row {
+    state: State,
+    content_digest: String,
+    handle: Handle,
+    account: String,
+}
+
+fn row_in(conn: &Connection, key: &str) -> rusqlite::Result<Option<Row>> {
+    conn.prepare_cached(ROW)?
+        .query_row([key], |r| {
+            Ok(Row {
+                state: State::from_code(r.get(0)?).unwrap_or(State::Cleared),
+                content_digest: r.get(1)?,
+                handle: Handle {
+                    tag: r.get(2)?,
+                    id: r.get(3)?,
+                },
+                account: r.get(4)?,
+            })
+        })
+        .optional()
+}
+
+fn content_digest(content: &str) -> String {
+    let mut hash = crate::store::dedup_key::Fnv1a::new();
+    hash.field(content.as_bytes());
+    format!("{:016x}", hash.0)
+}
+
+#[cfg(test)]
+mod tests;
