@@ -16,7 +16,13 @@ data class OwnNotification(
     val badge: UInt?,
     /** An update of a notification still shown: post it again under the same tag and id. */
     val replaces: Boolean,
-    /** PendingIntent request code and notification id; unique per message. */
+    /**
+     * The PendingIntent's request code: the notification id. Android treats
+     * PendingIntents with the same component and request code as one, so a
+     * shared code would let one notification overwrite another's extras or
+     * open the wrong chat; the core's id is per message (a 31-bit digest of
+     * its key, stable across processes).
+     */
     val requestCode: Int,
     val title: String,
     val body: String,
@@ -62,7 +68,7 @@ class NotificationGate(
             id = handle.id,
             badge = badge,
             replaces = replaces,
-            requestCode = RequestCodes.of(outcome.dedupKey),
+            requestCode = handle.id,
             title = notification.title ?: notification.nickname ?: notification.sender ?: "",
             body = notification.body ?: notification.content ?: "",
             screen = ClickHandler.screenFor(outcome.route, notification),

@@ -27,7 +27,7 @@ class NotificationGateTest {
             assertEquals("Erin", posted.title)
             assertEquals("Call me back", posted.body)
             assertEquals(Screen.Chat("c2c_erin", "erin", isGroup = false, title = "Erin"), posted.screen)
-            assertEquals(RequestCodes.of(posted.dedupKey), posted.requestCode)
+            assertEquals(posted.id, posted.requestCode)
             assertEquals(data, posted.tapExtras)
             assertEquals(posted.dedupKey, posted.tag)
             assertEquals(1u, posted.badge)
