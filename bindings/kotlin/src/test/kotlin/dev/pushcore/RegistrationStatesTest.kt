@@ -17,15 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList
 
 /** `registrationStates()` and `addListener` through the real bindings. */
 class RegistrationStatesTest {
-    private fun oppo() = TestSupport.androidDevice(
-        "OPPO",
-        model = "CPH2581",
-        romProperties = mapOf("ro.build.version.opporom" to "V14.0"),
-    )
+    private fun oppo() = TestSupport.oppoPhone()
 
-    private fun config(): PushConfig = TestSupport.exampleConfig().let {
-        it.copy(retry = it.retry.copy(initialDelayMs = 20u, maxDelayMs = 200u, platformTimeoutMs = 300u))
-    }
+    private fun config(): PushConfig = TestSupport.quickRetryConfig()
 
     private class Collector(scope: CoroutineScope, core: PushCore) {
         val states = CopyOnWriteArrayList<RegistrationState>()
