@@ -50,7 +50,7 @@ class CallbackBackend(private val reportMs: Long) : TokenReporter {
 class RegistrationOrderTest {
     private fun oppo() = TestSupport.oppoPhone()
 
-    private fun config(): PushConfig = TestSupport.quickRetryConfig(platformTimeoutMs = 2_000u)
+    private fun config(): PushConfig = TestSupport.quickRetryConfig(platformTimeoutMs = 2_000uL)
 
     @Test
     fun `a logout during a report that keeps going after cancellation still ends with no token at the backend`() = runBlocking {

@@ -43,7 +43,7 @@ object TestSupport {
     )
 
     /** The example config with quick retries and a short call deadline. */
-    fun quickRetryConfig(platformTimeoutMs: UInt = 300u): PushConfig = exampleConfig().let {
+    fun quickRetryConfig(platformTimeoutMs: ULong = 300uL): PushConfig = exampleConfig().let {
         it.copy(retry = it.retry.copy(initialDelayMs = 20u, maxDelayMs = 200u, platformTimeoutMs = platformTimeoutMs))
     }
 }
