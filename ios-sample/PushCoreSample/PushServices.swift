@@ -5,7 +5,7 @@ import PushCore
 import UserNotifications
 
 /// Owns the process's one `PushCore` and wires it to APNs (platform), the IM
-/// SDK (reporter), the UI (listener) and the router (taps).
+/// SDK (reporter), the UI (state stream) and the router (taps).
 @MainActor
 @Observable
 final class PushServices {
@@ -49,12 +49,13 @@ final class PushServices {
                 try core.startRegistration(
                     platform: platform,
                     reporter: ImTokenReporter(im: im),
-                    listener: StateListener { [weak self] text in self?.registration = text }
+                    listener: nil
                 )
             } catch {
                 registration = "registration not started: \(error)"
                 return
             }
+            observeRegistration(core)
             tokens.setRefreshHandler { token in
                 try? core.onNewToken(channel: .apns, token: token)
             }
@@ -68,6 +69,25 @@ final class PushServices {
                 try? core.login(userId: user)
             }
         }
+    }
+
+    /// The status line follows the core's state stream (its own
+    /// subscription, on the main actor).
+    private func observeRegistration(_ core: PushCore) {
+        Task { [weak self] in
+            for await state in core.registrationStates() {
+                guard let self else { return }
+                self.registration = Self.describe(state)
+            }
+        }
+    }
+
+    private static func describe(_ state: RegistrationState) -> String {
+        var text = "\(state.phase)" + (state.channel.map { " via \($0)" } ?? "")
+        if let error = state.lastError {
+            text += "; last error: \(error.phase) (\(error.code)), retry: \(error.willRetry)"
+        }
+        return text
     }
 
     func login(userId: String) async {
@@ -197,25 +217,5 @@ final class PushServices {
 
     func simulateKickOut() async {
         await (im as? FakeImSdk)?.simulateKickOut()
-    }
-}
-
-/// Forwards registration progress to the main actor as display text. The
-/// core calls it on its own thread; it must return quickly.
-final class StateListener: PushListener, Sendable {
-    private let onChange: @MainActor @Sendable (String) -> Void
-
-    init(onChange: @escaping @MainActor @Sendable (String) -> Void) {
-        self.onChange = onChange
-    }
-
-    func onStateChanged(state: RegistrationState) {
-        let text = "\(state.phase)" + (state.channel.map { " via \($0)" } ?? "")
-        Task { @MainActor in onChange(text) }
-    }
-
-    func onError(error: RegistrationError) {
-        let text = "\(error.phase) failed (\(error.code)), retry: \(error.willRetry)"
-        Task { @MainActor in onChange(text) }
     }
 }

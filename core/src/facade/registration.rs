@@ -11,7 +11,7 @@ use crate::registration::service::RegistrationService;
 use crate::registration::sqlite_store::SqliteStore;
 use crate::registration::store::{MemoryStore, RegistrationStore};
 use crate::registration::{
-    LogoutReason, PushListener, PushPlatform, RegistrationState, TokenReporter,
+    LogoutReason, PushListener, PushPlatform, RegistrationState, Subscription, TokenReporter,
 };
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -32,6 +32,20 @@ impl PushCore {
             Err(p) => p.into_inner(),
         };
         slot.clone().ok_or_else(not_started)
+    }
+}
+
+/// A subscription made with `add_listener`. Unsubscribing, or dropping the
+/// handle (Kotlin `close()`, the last Swift reference going away), ends it.
+#[derive(uniffi::Object)]
+pub struct ListenerHandle(Subscription);
+
+#[uniffi::export]
+impl ListenerHandle {
+    /// Ends the subscription: no callback starts after this returns (one
+    /// already under way may still finish). Calling it again does nothing.
+    pub fn unsubscribe(&self) {
+        self.0.unsubscribe()
     }
 }
 
@@ -153,6 +167,40 @@ impl PushCore {
         self.service()
             .map(|s| s.state())
             .unwrap_or_else(|_| RegistrationState::logged_out(0))
+    }
+
+    /// Subscribes `listener` to the registration state, besides the
+    /// listener given to `start_registration` (which keeps working): it gets
+    /// the current state at once, then every change and error in order,
+    /// until the returned handle is unsubscribed, closed or dropped.
+    ///
+    /// Unlike the `start_registration` listener it is never called on the
+    /// core's thread: each subscriber has its own bounded queue, drained on
+    /// the core runtime's shared blocking pool, so a listener that throws or
+    /// is slow holds up neither the core nor the other subscribers. One that
+    /// falls more than 64 events behind loses its oldest queued events; the
+    /// last state it receives is always the current one. After `shutdown` a
+    /// new subscriber receives the `ShutDown` state and nothing more.
+    ///
+    /// # Errors
+    /// `invalid_state` before `start_registration`.
+    pub fn add_listener(
+        &self,
+        listener: Arc<dyn PushListener>,
+    ) -> Result<Arc<ListenerHandle>, PushError> {
+        handled_call("add_listener", || {
+            Ok::<_, PushError>(Arc::new(ListenerHandle(
+                self.service()?.subscribe(listener),
+            )))
+        })
+    }
+
+    /// Diagnostics: how many `add_listener` subscriptions are live (0 before
+    /// `start_registration`).
+    pub fn registration_listener_count(&self) -> u32 {
+        self.service()
+            .map(|s| u32::try_from(s.subscriber_count()).unwrap_or(u32::MAX))
+            .unwrap_or(0)
     }
 
     /// Waits until every registration call made before this one (login,

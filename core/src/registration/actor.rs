@@ -19,6 +19,7 @@ use super::lanes::{Caller, Lane, Op, Outcome, PlatformJob, ReporterJob};
 use super::select::{choose_channel, Choice, Selection};
 use super::state::{LogoutReason, RegistrationError, RegistrationPhase, RegistrationState};
 use super::store::{sequence_seed, PendingClear, RegistrationStore, ReportedToken};
+use super::subscribers::Subscribers;
 use super::traits::{PushListener, PushPlatform, TokenReporter};
 use crate::channel::PushChannel;
 use crate::config::PushConfig;
@@ -121,6 +122,7 @@ pub struct Handles {
     pub commands: CommandSender,
     pub state: watch::Receiver<RegistrationState>,
     pub progress: watch::Receiver<Progress>,
+    pub subscribers: Arc<Subscribers>,
 }
 
 /// The step a retry resumes at.
@@ -143,6 +145,8 @@ struct Wiring {
     outcomes: mpsc::UnboundedReceiver<Outcome>,
     state_tx: watch::Sender<RegistrationState>,
     progress_tx: watch::Sender<Progress>,
+    /// `add_listener` subscriptions; only queued to, never called here.
+    subscribers: Arc<Subscribers>,
     /// Last sequence number handed out, in case the store fails.
     last_sequence: u64,
 }
@@ -202,6 +206,7 @@ impl Actor {
         let (done_tx, outcomes) = mpsc::unbounded_channel();
         let (state_tx, state) = watch::channel(RegistrationState::logged_out(0));
         let (progress_tx, progress) = watch::channel(Progress::default());
+        let subscribers = Arc::new(Subscribers::new(RegistrationState::logged_out(0)));
         let reported = deps.store.load().unwrap_or_else(|e| {
             log::warn!(target: LOG, "cannot read the last reported token: {e}");
             None
@@ -228,6 +233,7 @@ impl Actor {
                 outcomes,
                 state_tx,
                 progress_tx,
+                subscribers: subscribers.clone(),
                 last_sequence: 0,
             },
             session: Session {
@@ -269,6 +275,7 @@ impl Actor {
             },
             state,
             progress,
+            subscribers,
         };
         (actor, handles)
     }
@@ -792,7 +799,9 @@ impl Actor {
             last_error: self.retry.last_error.clone(),
             no_channel_reason: s.no_channel_reason.clone(),
             notifications_enabled: s.notifications_enabled,
-            clearing: self.clears.clearing(),
+            // After shutdown nothing is cleared any more (the clear waits in
+            // the store): the same final state `registration_state` reports.
+            clearing: s.phase != RegistrationPhase::ShutDown && self.clears.clearing(),
             pending_clears: u32::try_from(self.clears.len()).unwrap_or(u32::MAX),
         }
     }
@@ -812,6 +821,7 @@ impl Actor {
         if *self.wiring.state_tx.borrow() != state {
             log::debug!(target: LOG, "state {state:?}");
             self.wiring.state_tx.send_replace(state.clone());
+            self.wiring.subscribers.publish_state(&state);
             if let Some(listener) = &self.wiring.listener {
                 let listener = listener.clone();
                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -837,6 +847,7 @@ impl Actor {
     }
 
     fn notify_error(&self, error: RegistrationError) {
+        self.wiring.subscribers.publish_error(&error);
         if let Some(listener) = &self.wiring.listener {
             let _ =
                 std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| listener.on_error(error)));

@@ -7,6 +7,7 @@
 //! - [`actor`]: the state machine, one serialized task; `lanes` orders its
 //!   calls into the app by completion, `clears` retries ended sessions' clears.
 //! - [`service`]: runs the actor on the core's single background thread.
+//! - [`subscribers`]: `add_listener` subscriptions, delivered off the actor.
 //! - [`store`] / [`sqlite_store`]: what was reported, the sequence and the
 //!   pending clears, across restarts.
 //! - [`sim`]: simulated platform and backend for tests, benches, the CLI.
@@ -22,6 +23,7 @@ pub mod sim;
 pub mod sqlite_store;
 pub mod state;
 pub mod store;
+pub mod subscribers;
 pub mod traits;
 
 #[cfg(test)]
@@ -30,4 +32,5 @@ mod tests;
 pub use device::{ApnsEnvironment, DeviceInfo, DeviceOs, VendorSupport};
 pub use select::{choose_channel, ChannelChoice, Choice, Selection};
 pub use state::{LogoutReason, RegistrationError, RegistrationPhase, RegistrationState};
+pub use subscribers::Subscription;
 pub use traits::{PushListener, PushPlatform, TokenClear, TokenReport, TokenReporter};

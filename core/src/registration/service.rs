@@ -10,10 +10,12 @@
 
 use super::actor::{Actor, Command, CommandSender, Deps, Progress};
 use super::state::{LogoutReason, RegistrationPhase, RegistrationState};
+use super::subscribers::{Subscribers, Subscription};
+use super::traits::PushListener;
 use crate::channel::PushChannel;
 use crate::error::PushError;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::thread::ThreadId;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -27,6 +29,7 @@ pub struct RegistrationService {
     commands: CommandSender,
     state: watch::Receiver<RegistrationState>,
     progress: watch::Receiver<Progress>,
+    subscribers: Arc<Subscribers>,
     runtime: tokio::runtime::Handle,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     thread_id: ThreadId,
@@ -51,12 +54,15 @@ impl RegistrationService {
     pub fn start(deps: Deps) -> Result<RegistrationService, PushError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()
+            // Only `add_listener` deliveries run on the blocking pool.
+            .thread_name("pushcore-listener")
             .build()
             .map_err(|e| PushError::Internal {
                 reason: format!("cannot build the runtime: {e}"),
             })?;
         let handle = runtime.handle().clone();
         let (actor, handles) = Actor::new(deps);
+        handles.subscribers.set_runtime(Some(handle.clone()));
         let (ended_tx, ended_rx) = std::sync::mpsc::channel();
         let thread = std::thread::Builder::new()
             .name(THREAD_NAME.into())
@@ -81,6 +87,7 @@ impl RegistrationService {
             commands: handles.commands,
             state: handles.state,
             progress: handles.progress,
+            subscribers: handles.subscribers,
             runtime: handle,
             thread_id: thread.thread().id(),
             thread: Mutex::new(Some(thread)),
@@ -123,6 +130,17 @@ impl RegistrationService {
             state.clearing = false;
         }
         state
+    }
+
+    /// Adds a state subscriber (see [`Subscribers::subscribe`]); after
+    /// shutdown it receives the final `ShutDown` state and nothing more.
+    pub fn subscribe(&self, listener: Arc<dyn PushListener>) -> Subscription {
+        self.subscribers.subscribe(listener)
+    }
+
+    /// Live `add_listener` subscriptions.
+    pub fn subscriber_count(&self) -> usize {
+        self.subscribers.count()
     }
 
     /// A wait on the core's own thread (a listener calling it blocking)
@@ -229,6 +247,7 @@ impl RegistrationService {
         self.stopped.store(true, Ordering::SeqCst);
         let _ = self.commands.send(Command::Shutdown);
         if std::thread::current().id() == self.thread_id {
+            self.subscribers.publish_state(&self.state());
             return;
         }
         let ended = match self.ended.lock() {
@@ -249,6 +268,11 @@ impl RegistrationService {
         } else {
             log::warn!(target: "pushcore::registration", "{THREAD_NAME} is held by a call into the app; left to end on its own");
         }
+        // Subscribers end on the state `registration_state` reports, even if
+        // the actor could not publish it; later deliveries use threads of
+        // their own, since the runtime is gone.
+        self.subscribers.set_runtime(None);
+        self.subscribers.publish_state(&self.state());
     }
 }
 

@@ -179,4 +179,80 @@ final class RegistrationTests: XCTestCase {
         core.shutdown()
         XCTAssertThrowsError(try core.login(userId: "carol"))
     }
+
+    /// Polls a condition the core makes true on its delivery threads.
+    private func waitFor(_ what: String, _ condition: () -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(5)
+        while !condition() {
+            if Date() > deadline {
+                XCTFail("not within 5 s: \(what)")
+                return
+            }
+            try await Task.sleep(nanoseconds: 5_000_000)
+        }
+    }
+
+    func testTwoStreamsSeeTheSameOrderedStatesAndCancellingOneUnsubscribesOnlyIt() async throws {
+        let platform = SwiftPlatform(device: iphone(.production))
+        let backend = SwiftBackend()
+        let listener = SwiftListener()
+        let core = try PushCore(config: try config(), storageDir: storageDir())
+        try core.startRegistration(platform: platform, reporter: backend, listener: listener)
+        let first = Locked<[RegistrationState]>([])
+        let second = Locked<[RegistrationState]>([])
+        let firstTask = Task {
+            for await state in core.registrationStates() { first.update { $0.append(state) } }
+        }
+        let secondTask = Task {
+            for await state in core.registrationStates() { second.update { $0.append(state) } }
+        }
+        try await waitFor("both subscribed") {
+            core.registrationListenerCount() == 2 && first.get().count == 1 && second.get().count == 1
+        }
+
+        try core.login(userId: "alice")
+        _ = try await core.waitUntilSettled(timeout: 5.0)
+        try core.logout(reason: .proactive)
+        _ = try await core.waitUntilSettled(timeout: 5.0)
+        try core.login(userId: "bob")
+        _ = try await core.waitUntilSettled(timeout: 5.0)
+        try core.logout(reason: .kickedOffline)
+        let out = try await core.waitUntilSettled(timeout: 5.0)
+        try await waitFor("both saw the kick-out") {
+            first.get().last == out && second.get().last == out
+        }
+        XCTAssertEqual(first.get(), second.get())
+        XCTAssertEqual(first.get().map { $0.phase }.first, .loggedOut)
+        XCTAssertEqual(Array(first.get().dropFirst().map { $0.phase }), listener.phases.get())
+        XCTAssertEqual(
+            Array(first.get().prefix(5).map { $0.phase }),
+            [.loggedOut, .choosingChannel, .requestingToken, .reporting, .registered])
+
+        secondTask.cancel()
+        try await waitFor("the cancelled stream unsubscribed") { core.registrationListenerCount() == 1 }
+        let seenBySecond = second.get().count
+        try core.login(userId: "carol")
+        let again = try await core.waitUntilSettled(timeout: 5.0)
+        try await waitFor("the other stream still runs") { first.get().last == again }
+        XCTAssertEqual(second.get().count, seenBySecond)
+
+        firstTask.cancel()
+        try await waitFor("no subscriber left") { core.registrationListenerCount() == 0 }
+        core.shutdown()
+    }
+
+    func testAStreamBeforeStartFinishesAndAfterShutdownGivesTheFinalState() async throws {
+        let core = try PushCore(config: try config(), storageDir: storageDir())
+        var early = core.registrationStates().makeAsyncIterator()
+        let loggedOut = await early.next()
+        XCTAssertEqual(loggedOut?.phase, .loggedOut)
+        let end = await early.next()
+        XCTAssertNil(end)
+
+        try core.startRegistration(platform: SwiftPlatform(device: iphone(.production)), reporter: SwiftBackend(), listener: nil)
+        core.shutdown()
+        var late = core.registrationStates().makeAsyncIterator()
+        let final = await late.next()
+        XCTAssertEqual(final?.phase, .shutDown)
+    }
 }

@@ -22,6 +22,7 @@ use RegistrationPhase as P;
 
 mod ordering;
 mod random;
+mod subscriptions;
 mod threads;
 
 const TIMEOUT_MS: u64 = 5_000;

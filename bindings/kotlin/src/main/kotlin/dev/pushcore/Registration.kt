@@ -1,5 +1,10 @@
 package dev.pushcore
 
+import kotlinx.coroutines.channels.awaitClose
+import kotlinx.coroutines.channels.trySendBlocking
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.callbackFlow
 import kotlin.time.Duration
 import kotlin.time.Duration.Companion.milliseconds
 
@@ -64,4 +69,24 @@ fun pushListener(
 ): PushListener = object : PushListener {
     override fun onStateChanged(state: RegistrationState) = onState(state)
     override fun onError(error: RegistrationError) = onError(error)
+}
+
+/**
+ * The registration state as a cold [Flow]: each collector gets its own core
+ * subscription ([PushCore.addListener]), receives the current state first,
+ * then every change in order, and closes the subscription when its scope
+ * ends (cancellation included). Collected before [PushCore.startRegistration]
+ * it fails with [PushException.InvalidState]; after [PushCore.shutdown] it
+ * gives the `SHUT_DOWN` state and then nothing more.
+ *
+ * A collector that falls far behind holds up only itself: past the flow's
+ * buffer the core keeps its newest 64 events for it and drops older ones, so
+ * the last state it sees is always the current one. For a [StateFlow] use
+ * `registrationStates().stateIn(scope, SharingStarted.WhileSubscribed(), registrationState())`.
+ */
+fun PushCore.registrationStates(): Flow<RegistrationState> = callbackFlow {
+    // Blocks only this subscriber's delivery job (never the core's thread)
+    // while the flow's buffer is full; fails at once once the flow is closed.
+    val handle = addListener(pushListener { state -> trySendBlocking(state) })
+    awaitClose { handle.close() }
 }

@@ -48,15 +48,9 @@ class CallbackBackend(private val reportMs: Long) : TokenReporter {
 }
 
 class RegistrationOrderTest {
-    private fun oppo() = TestSupport.androidDevice(
-        "OPPO",
-        model = "CPH2581",
-        romProperties = mapOf("ro.build.version.opporom" to "V14.0"),
-    )
+    private fun oppo() = TestSupport.oppoPhone()
 
-    private fun config(): PushConfig = TestSupport.exampleConfig().let {
-        it.copy(retry = it.retry.copy(initialDelayMs = 20u, maxDelayMs = 200u, platformTimeoutMs = 2_000u))
-    }
+    private fun config(): PushConfig = TestSupport.quickRetryConfig(platformTimeoutMs = 2_000uL)
 
     @Test
     fun `a logout during a report that keeps going after cancellation still ends with no token at the backend`() = runBlocking {

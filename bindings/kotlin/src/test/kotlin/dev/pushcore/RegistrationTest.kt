@@ -68,16 +68,9 @@ class KotlinBackend : TokenReporter {
 }
 
 class RegistrationTest {
-    private fun oppo() = TestSupport.androidDevice(
-        "OPPO",
-        model = "CPH2581",
-        romProperties = mapOf("ro.build.version.opporom" to "V14.0"),
-    )
+    private fun oppo() = TestSupport.oppoPhone()
 
-    /** The example config with quick retries and short deadlines. */
-    private fun config(): PushConfig = TestSupport.exampleConfig().let {
-        it.copy(retry = it.retry.copy(initialDelayMs = 20u, maxDelayMs = 200u, platformTimeoutMs = 300u))
-    }
+    private fun config(): PushConfig = TestSupport.quickRetryConfig()
 
     private class Recorder : PushListener {
         val states = CopyOnWriteArrayList<RegistrationState>()

@@ -34,6 +34,18 @@ object TestSupport {
         hmsAvailable = false,
         notificationsEnabled = true,
     )
+
+    /** An OPPO phone (ColorOS), the registration tests' device. */
+    fun oppoPhone() = androidDevice(
+        "OPPO",
+        model = "CPH2581",
+        romProperties = mapOf("ro.build.version.opporom" to "V14.0"),
+    )
+
+    /** The example config with quick retries and a short call deadline. */
+    fun quickRetryConfig(platformTimeoutMs: ULong = 300uL): PushConfig = exampleConfig().let {
+        it.copy(retry = it.retry.copy(initialDelayMs = 20u, maxDelayMs = 200u, platformTimeoutMs = platformTimeoutMs))
+    }
 }
 
 /**

@@ -11,7 +11,7 @@ import androidx.activity.ComponentActivity
 import androidx.lifecycle.lifecycleScope
 import dev.pushcore.sample.SampleApp
 import dev.pushcore.sample.im.FakeImSdk
-import dev.pushcore.sample.push.LoggingListener
+import dev.pushcore.registrationStates
 import kotlinx.coroutines.launch
 
 /** Log in, log out, simulate a kick-out, and watch the registration state. */
@@ -46,9 +46,10 @@ class MainActivity : ComponentActivity() {
                 listOf(user, login, logout, kick, state).forEach { addView(it) }
             },
         )
+        // Its own core subscription, closed when the activity is destroyed.
         lifecycleScope.launch {
-            LoggingListener.state.collect { s ->
-                state.text = s?.let { "state: ${it.phase}\nchannel: ${it.channel}\nbusiness id: ${it.businessId}" } ?: "state: -"
+            app.core.registrationStates().collect {
+                state.text = "state: ${it.phase}\nchannel: ${it.channel}\nbusiness id: ${it.businessId}"
             }
         }
     }
