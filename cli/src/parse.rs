@@ -11,7 +11,7 @@ use pushcore::config::AllowedUrl;
 use pushcore::entity::CallInfo;
 use pushcore::payload::{self, NormalizedNotification, PayloadFinding};
 use pushcore::routing::{self, Route};
-use pushcore::{ChatType, PushError};
+use pushcore::{ChatType, PushChannel, PushError};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -122,13 +122,13 @@ pub fn run(args: Vec<String>) -> ExitCode {
 fn run_one(mut reader: Box<dyn Read>, allow_list: &[AllowedUrl]) -> ExitCode {
     let mut bytes = Vec::new();
     // One byte past the limit is enough to know the input is too large.
-    let limit = payload::limits::MAX_INPUT_BYTES as u64 + 1;
+    let limit = pushcore::limits::MAX_INPUT_BYTES as u64 + 1;
     if let Err(e) = reader.by_ref().take(limit).read_to_end(&mut bytes) {
         args::print_error("io", &e.to_string());
         return ExitCode::from(1);
     }
     // Whitespace padding counts: the limit is on what the caller sent.
-    let parsed = payload::limits::check_size(bytes.len())
+    let parsed = pushcore::limits::check_size(bytes.len())
         .and_then(|()| payload::parse_click_json(bytes.trim_ascii()));
     match parsed {
         Ok(n) => {
@@ -150,7 +150,7 @@ fn run_lines(reader: Box<dyn Read>, allow_list: &[AllowedUrl]) -> io::Result<()>
     let mut reader = BufReader::with_capacity(256 * 1024, reader);
     let mut out = BufWriter::with_capacity(256 * 1024, io::stdout().lock());
     let mut line = Vec::with_capacity(4096);
-    let limit = payload::limits::MAX_INPUT_BYTES;
+    let limit = pushcore::limits::MAX_INPUT_BYTES;
     // A line is kept only up to the limit: a longer one is skipped unread
     // and answered `too_large`, so memory stays bounded whatever the input.
     while let Some(read) = input::next_line(&mut reader, limit, &mut line)? {
@@ -173,7 +173,7 @@ fn write_output(
 ) -> io::Result<()> {
     let route = routing::route(n, allow_list);
     let view = Output {
-        channel: n.channel.as_str(),
+        channel: PushChannel::name_or_unknown(n.channel),
         chat_type: n.chat_type.map(ChatType::as_str),
         sender: n.sender.as_deref(),
         conversation_id: n.conversation_id.as_deref(),

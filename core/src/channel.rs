@@ -66,6 +66,12 @@ impl PushChannel {
     pub fn is_android(self) -> bool {
         self != PushChannel::Apns
     }
+
+    /// The name of a channel that may be unknown (a tap whose shape fits
+    /// none): `"unknown"` in logs, the CLI and dedup sources.
+    pub fn name_or_unknown(channel: Option<PushChannel>) -> &'static str {
+        channel.map_or("unknown", PushChannel::as_str)
+    }
 }
 
 impl fmt::Display for PushChannel {
@@ -88,12 +94,6 @@ impl FromStr for PushChannel {
                 )
             })
     }
-}
-
-/// The channel name, exported for apps that want to show or store it.
-#[uniffi::export]
-pub fn push_channel_name(channel: PushChannel) -> String {
-    channel.as_str().to_string()
 }
 
 #[cfg(test)]

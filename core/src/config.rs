@@ -195,6 +195,18 @@ pub struct RoutingSettings {
     pub url_allow_list: Vec<AllowedUrl>,
 }
 
+/// Schemes that can launch components or read local data: never allowed,
+/// whatever the allow-list says (push-facts.md section 10). Config
+/// validation rejects them too, so the app hears about it at start-up.
+pub(crate) const NEVER_ALLOWED_SCHEMES: &[&str] = &[
+    "intent",
+    "android-app",
+    "file",
+    "content",
+    "javascript",
+    "data",
+];
+
 /// A URL destination allowed in payloads: exact scheme and host.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, uniffi::Record)]
 #[serde(default, deny_unknown_fields)]
@@ -342,7 +354,7 @@ impl PushConfig {
                     "{path}.scheme `{}` is not a URL scheme",
                     allowed.scheme
                 ));
-            } else if crate::routing::NEVER_ALLOWED_SCHEMES.contains(&scheme.as_str()) {
+            } else if NEVER_ALLOWED_SCHEMES.contains(&scheme.as_str()) {
                 problems.push(format!("{path}.scheme `{scheme}` can launch components or read local data and is never allowed"));
             }
             if allowed.host.trim().is_empty() || allowed.host.contains(['/', '*', '@', ' ']) {
@@ -378,17 +390,10 @@ pub(crate) fn example_config() -> PushConfig {
 
 /// Parses a JSON configuration (the same format as the example file) and
 /// validates it.
-#[uniffi::export]
 pub fn push_config_from_json(json: String) -> Result<PushConfig, PushError> {
     let config = PushConfig::from_json(&json)?;
     config.validate()?;
     Ok(config)
-}
-
-/// Every problem in a configuration, with field paths; empty when valid.
-#[uniffi::export]
-pub fn validate_push_config(config: PushConfig) -> Vec<String> {
-    config.problems()
 }
 
 #[cfg(test)]

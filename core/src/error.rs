@@ -85,14 +85,6 @@ impl PushError {
     }
 }
 
-/// The stable snake_case code of an error (`invalid_input`, `too_large`,
-/// `storage`...), so Kotlin and Swift log and branch on the same codes as
-/// the CLI without keeping their own copy of the mapping.
-#[uniffi::export]
-pub fn push_error_code(error: PushError) -> String {
-    error.code().to_string()
-}
-
 /// A foreign trait implementation (Kotlin or Swift) threw something that is
 /// not a `PushError`. UniFFI needs this conversion for callback interfaces.
 impl From<uniffi::UnexpectedUniFFICallbackError> for PushError {

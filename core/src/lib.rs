@@ -13,6 +13,7 @@ pub mod diagnostics;
 pub mod entity;
 pub mod error;
 mod facade;
+pub mod limits;
 pub mod logging;
 pub mod outbound;
 pub mod payload;
@@ -25,20 +26,14 @@ pub use config::PushConfig;
 pub use entity::{ChatType, NotificationAction};
 pub use error::PushError;
 pub use facade::fast;
+pub use facade::functions::*;
 pub use facade::{dedup_fields_for_notification, derive_dedup_key, DedupFields, PushCore};
 pub use facade::{
     LedgerChange, NotificationHandle, ReceivedDecision, ReceivedOutcome, SuppressReason, TapOutcome,
 };
 pub use logging::{LogForwarder, LogLevel, LogRecord};
-pub use payload::{ClickInput, NormalizedNotification, TapChannel};
+pub use payload::{ClickInput, NormalizedNotification};
 pub use routing::Route;
 
 /// The core's version, as compiled into the library.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// The version of the native library, usable before any `PushCore` exists
-/// (for instance to check that the bindings and the library match).
-#[uniffi::export]
-pub fn core_version() -> String {
-    VERSION.to_string()
-}

@@ -96,7 +96,6 @@ impl log::Log for ForwardingLogger {
 /// Installs (or, with `None`, removes) the app's log forwarder and sets the
 /// most verbose level that is forwarded. Records above that level are
 /// filtered before they are formatted, so a quiet level costs nearly nothing.
-#[uniffi::export]
 pub fn set_log_forwarder(forwarder: Option<Arc<dyn LogForwarder>>, level: LogLevel) {
     // Fails only if another logger was installed first (e.g. by a test
     // harness); the forwarder is then unused, which is the caller's choice.

@@ -11,26 +11,10 @@
 //! allow-list from `PushConfig.routing`, and schemes that launch components
 //! or read local data are refused even if listed.
 
-use crate::config::AllowedUrl;
-use crate::entity::{CallMedia, ChatType, NotificationAction};
+use crate::config::{AllowedUrl, NEVER_ALLOWED_SCHEMES};
+use crate::entity::{CallMedia, ChatType, NotificationAction, URL_KEY};
 use crate::payload::NormalizedNotification;
 use serde::Serialize;
-
-/// The app-defined key (in `ext` or the extras) that may carry a URL for
-/// notifications whose action is neither chat nor call.
-pub const URL_KEY: &str = "url";
-
-/// Schemes that can launch components or read local data: never allowed,
-/// whatever the allow-list says (push-facts.md section 10). Config
-/// validation rejects them too, so the app hears about it at start-up.
-pub(crate) const NEVER_ALLOWED_SCHEMES: &[&str] = &[
-    "intent",
-    "android-app",
-    "file",
-    "content",
-    "javascript",
-    "data",
-];
 
 /// An in-app destination. Nothing here can launch another app's component.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Enum)]
@@ -46,7 +30,6 @@ pub enum Route {
     /// group call; `call_id`, `media` and `invited` come from the call's
     /// signalling (unknown or empty when it was malformed).
     Call {
-        #[serde(serialize_with = "chat_type_name")]
         chat_type: ChatType,
         sender: String,
         group_id: Option<String>,
@@ -58,11 +41,6 @@ pub enum Route {
     Url {
         url: String,
     },
-}
-
-/// The route's JSON names the chat type (`c2c`), unlike the wire's number.
-fn chat_type_name<S: serde::Serializer>(chat_type: &ChatType, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(chat_type.as_str())
 }
 
 /// Chooses the destination for a tap. A tap that names no conversation
@@ -136,20 +114,10 @@ pub fn is_allowed_url(url: &str, allow_list: &[AllowedUrl]) -> bool {
         .any(|a| a.scheme.eq_ignore_ascii_case(&scheme) && a.host.eq_ignore_ascii_case(host))
 }
 
-/// Chooses the destination for a tap against an explicit allow-list (the
-/// `PushCore.route` method uses the configured one).
-#[uniffi::export]
-pub fn route_notification(
-    notification: NormalizedNotification,
-    url_allow_list: Vec<AllowedUrl>,
-) -> Route {
-    route(&notification, &url_allow_list)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::TapChannel;
+    use crate::channel::PushChannel;
     use std::collections::HashMap;
 
     fn tap(
@@ -158,7 +126,7 @@ mod tests {
         url: Option<&str>,
     ) -> NormalizedNotification {
         NormalizedNotification {
-            channel: TapChannel::Fcm,
+            channel: Some(PushChannel::Fcm),
             chat_type: Some(chat_type),
             sender: Some("s1".into()),
             conversation_id: Some(format!("{}_s1", chat_type.as_str())),

@@ -11,7 +11,7 @@
 use pushcore::fast::{self, extras_tree, HEADER_LEN};
 mod common;
 
-use pushcore::{NormalizedNotification, PushCore, TapChannel, UniFfiTag};
+use pushcore::{NormalizedNotification, PushChannel, PushCore, UniFfiTag};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::Arc;
@@ -147,7 +147,7 @@ fn a_malformed_extras_tree_grows_the_heap_by_at_most_a_small_multiple_of_its_siz
 
 fn notification() -> NormalizedNotification {
     NormalizedNotification {
-        channel: TapChannel::Fcm,
+        channel: Some(PushChannel::Fcm),
         chat_type: Some(pushcore::ChatType::C2c),
         sender: Some("alice".into()),
         conversation_id: Some("c2c_alice".into()),

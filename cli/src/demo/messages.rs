@@ -181,11 +181,11 @@ impl Inbox<'_> {
     pub fn tap(&self, out: &mut Out, message: &OutboundMessage) -> Step {
         out.say("\n4. The user taps the notification");
         let tapped = self.vendor_tap(message)?;
-        expect(tapped.channel.push_channel() == Some(self.channel), || {
+        expect(tapped.channel == Some(self.channel), || {
             format!(
                 "the tap should be read as {}, got {}",
                 self.channel,
-                tapped.channel.as_str()
+                PushChannel::name_or_unknown(tapped.channel)
             )
         })?;
         match self
@@ -201,14 +201,14 @@ impl Inbox<'_> {
         out.event(
             "clicked",
             json!({
-                "channel": tapped.channel.as_str(),
+                "channel": PushChannel::name_or_unknown(tapped.channel),
                 "conversation_id": tapped.conversation_id,
                 "message_id": tapped.message_id,
                 "vendor_message_id": tapped.vendor_message_id,
             }),
             &format!(
                 "{} tap parsed: conversation {}, message {}",
-                tapped.channel.as_str(),
+                PushChannel::name_or_unknown(tapped.channel),
                 tapped.conversation_id.as_deref().unwrap_or("-"),
                 tapped.message_id.as_deref().unwrap_or("-")
             ),
@@ -256,14 +256,14 @@ impl Inbox<'_> {
         out.event(
             "clicked",
             json!({
-                "channel": tapped.channel.as_str(),
+                "channel": PushChannel::name_or_unknown(tapped.channel),
                 "conversation_id": tapped.conversation_id,
                 "call_id": tapped.call.as_ref().and_then(|c| c.call_id.clone()),
                 "vendor_message_id": tapped.vendor_message_id,
             }),
             &format!(
                 "{} call tap parsed: video call from carol in {}",
-                tapped.channel.as_str(),
+                PushChannel::name_or_unknown(tapped.channel),
                 tapped.conversation_id.as_deref().unwrap_or("-")
             ),
         );

@@ -169,21 +169,3 @@ pub fn diagnose_device(
         findings,
     }
 }
-
-/// Why pushes may not arrive on `device` under `config`: findings with
-/// fixes, errors first. Pass the registration state when known; without it
-/// the login and token checks are skipped.
-#[uniffi::export]
-pub fn diagnose(
-    device: DeviceInfo,
-    config: PushConfig,
-    state: Option<RegistrationState>,
-) -> DiagnosisReport {
-    diagnose_device(&device, &config, state.as_ref())
-}
-
-/// The report as readable text, for support tickets and logs.
-#[uniffi::export]
-pub fn diagnosis_report_text(report: DiagnosisReport) -> String {
-    render_text(&report)
-}

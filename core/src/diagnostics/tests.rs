@@ -504,13 +504,13 @@ fn errors_come_first_and_the_text_names_every_finding() {
         RegistrationPhase::WaitingToRetry,
         RegistrationPhase::Reporting,
     );
-    let report = diagnose(device, config, Some(state));
+    let report = diagnose_device(&device, &config, Some(&state));
     let severities: Vec<_> = report.findings.iter().map(|f| f.severity).collect();
     let mut sorted = severities.clone();
     sorted.sort();
     assert_eq!(severities, sorted);
     assert!(report.has_errors());
-    let text = diagnosis_report_text(report.clone());
+    let text = render_text(&report);
     assert!(
         text.starts_with("channel: oppo (business id 10004)"),
         "{text}"

@@ -11,9 +11,9 @@
 //! Signalling never rejects a tap: what is malformed is dropped with a
 //! finding, and the call still opens with the caller.
 
+use super::findings::Findings;
 use super::kind;
-use crate::payload::findings::Findings;
-use crate::payload::limits;
+use crate::limits;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 

@@ -3,8 +3,8 @@
 //! data); the caller decides whether that rejects the tap (a field routing
 //! needs) or only drops the field (see [`optional`]).
 
+use super::findings::Findings;
 use super::kind;
-use crate::payload::findings::Findings;
 use serde_json::Value;
 
 /// A reader's verdict: the value if present, or what was wrong with it.

@@ -12,21 +12,30 @@
 
 mod call;
 mod fields;
+pub mod findings;
 mod read;
 
 pub use call::{signalling_json, CallInfo, CallMedia};
 pub use read::{read_tap_ext, TapExt, CONVERSATION_ID_KEY};
 
 use crate::error::PushError;
-use crate::payload::limits;
-use serde::{Serialize, Serializer};
+use crate::limits;
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{Map, Value};
+
+/// The app-defined key (in `ext` or the extras) that may carry a URL for
+/// notifications whose action is neither chat nor call (routing opens it
+/// when the allow-list admits it).
+pub const URL_KEY: &str = "url";
 
 /// The newest `entity.version` this core knows.
 pub const KNOWN_ENTITY_VERSION: u32 = 1;
 
-/// One-to-one or group conversation (`chatType` 1 or 2 on the wire).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+/// One-to-one or group conversation. Its name (`c2c`, `group`) is its serde
+/// form, as in an outbound message or a route; the entity's `chatType`
+/// carries the number instead (1 or 2), chosen on that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[serde(rename_all = "snake_case")]
 pub enum ChatType {
     C2c,
     Group,
@@ -57,10 +66,9 @@ impl ChatType {
     }
 }
 
-impl Serialize for ChatType {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_u32(self.code())
-    }
+/// The entity's `chatType` is the number (push-facts.md section 4).
+fn chat_type_code<S: Serializer>(chat_type: &ChatType, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u32(chat_type.code())
 }
 
 /// What the push is about (`action` on the wire). Unknown codes are kept,
@@ -108,7 +116,7 @@ impl Serialize for NotificationAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImEntity {
     pub version: u32,
-    #[serde(rename = "chatType")]
+    #[serde(rename = "chatType", serialize_with = "chat_type_code")]
     pub chat_type: ChatType,
     pub action: NotificationAction,
     /// User id, or group id for group chats.

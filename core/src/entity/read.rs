@@ -21,18 +21,19 @@
 //! objects, `chatType` (1 or 2) and `sender` must be there and well-formed,
 //! `action` well-formed (default chat), a `conversationID` must name a
 //! conversation. Every other field that is malformed is dropped with a
-//! [`crate::payload::PayloadFinding`] (docs/taps.md has the full list).
+//! [`PayloadFinding`](super::findings::PayloadFinding) (docs/taps.md has
+//! the full list).
 
 use super::call::{self, CallInfo};
 use super::fields::{self, optional};
+use super::findings::Findings;
+use super::URL_KEY;
 use super::{
     invalid_ext, kind, object_or_json_text, ChatType, ImEntity, NotificationAction,
     TimPushFeatures, KNOWN_ENTITY_VERSION,
 };
 use crate::error::PushError;
-use crate::payload::findings::Findings;
-use crate::payload::limits;
-use crate::routing::URL_KEY;
+use crate::limits;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};

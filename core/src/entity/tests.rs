@@ -1,5 +1,5 @@
+use super::findings::{Findings, PayloadFinding};
 use super::*;
-use crate::payload::findings::{Findings, PayloadFinding};
 use proptest::prelude::*;
 use serde_json::json;
 

@@ -1,5 +1,6 @@
 //! Dedup through the facade: "show / handle this message only once".
 
+use super::errors::handled;
 use super::PushCore;
 use crate::channel::PushChannel;
 use crate::entity::ChatType;
@@ -63,7 +64,7 @@ impl From<&NormalizedNotification> for DedupFields {
         DedupFields {
             im_message_id: n.message_id.clone(),
             vendor_message_id: n.vendor_message_id.clone(),
-            channel: n.channel.push_channel(),
+            channel: n.channel,
             sender: n.sender.clone().unwrap_or_default(),
             chat_type: n.chat_type.map_or(0, ChatType::code),
             conversation: n.conversation_id.clone(),
@@ -113,18 +114,29 @@ impl PushCore {
     /// process being killed right after. Blocks for a few microseconds, up
     /// to seconds if another process holds the file; call it off the main
     /// thread when you can.
+    ///
+    /// # Errors
+    /// `invalid_input` for an empty key, `too_large` for a key or
+    /// source over its limit, `storage` when the dedup store cannot be opened
+    /// or written.
     pub fn check_and_mark(
         &self,
         key: String,
         kind: DedupKind,
         source: String,
     ) -> Result<DedupOutcome, PushError> {
-        Ok(self.dedup.check_and_mark(&key, kind, &source)?)
+        handled(
+            "check_and_mark",
+            self.dedup.check_and_mark(&key, kind, &source),
+        )
     }
 
     /// [`check_and_mark`](Self::check_and_mark) with the key derived from a
     /// parsed notification (see [`derive_dedup_key`]); the usual call in a
     /// tap handler: `Duplicate` means this tap was already handled.
+    ///
+    /// # Errors
+    /// As `check_and_mark` (`invalid_input`, `too_large`, `storage`).
     pub fn check_and_mark_notification(
         &self,
         notification: NormalizedNotification,
@@ -132,12 +144,18 @@ impl PushCore {
         source: String,
     ) -> Result<DedupOutcome, PushError> {
         let key = notification_key(&notification);
-        Ok(self.dedup.check_and_mark(&key, kind, &source)?)
+        handled(
+            "check_and_mark_notification",
+            self.dedup.check_and_mark(&key, kind, &source),
+        )
     }
 
     /// Row count and file size of the dedup store.
+    ///
+    /// # Errors
+    /// `storage` when the dedup store cannot be opened or read.
     pub fn dedup_stats(&self) -> Result<DedupStats, PushError> {
-        Ok(self.dedup.stats()?)
+        handled("dedup_stats", self.dedup.stats())
     }
 
     /// Database files found unusable (corrupt, foreign, from a newer app

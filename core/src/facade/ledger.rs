@@ -4,11 +4,10 @@
 //! the exported records and its errors to `PushError`, and decides how a
 //! broken store degrades (show it: losing a message is worse).
 
+use super::errors::handled_call;
 use super::PushCore;
-use crate::diagnostics::badge::BadgeMethod;
 use crate::error::{invalid_input, PushError};
 use crate::payload::NormalizedNotification;
-use crate::registration::DeviceInfo;
 use crate::store::dedup_key::{derive_key, MessageFields};
 use crate::store::ledger::{
     self, check_source, Change, Decision, Handle, Incoming, Recorded, Shown, Suppress,
@@ -68,14 +67,6 @@ pub struct LedgerChange {
     pub badge: u32,
 }
 
-/// How the app icon badge is set on `device` (the per-vendor launcher
-/// APIs, `Notification.setNumber`, or iOS `setBadgeCount`): the Android
-/// platform layer picks its badge adapter by it; `diagnose` reports it too.
-#[uniffi::export]
-pub fn badge_method(device: DeviceInfo) -> BadgeMethod {
-    crate::diagnostics::badge::badge_method(&device)
-}
-
 #[uniffi::export]
 impl PushCore {
     /// The sender recalled (revoked) the message `message_id` (the IM SDK
@@ -88,14 +79,16 @@ impl PushCore {
     /// `invalid_input` for a blank id; `storage` when the database cannot
     /// be used.
     pub fn on_message_recalled(&self, message_id: String) -> Result<LedgerChange, PushError> {
-        if message_id.trim().is_empty() {
-            return Err(invalid_input("message_id must not be empty"));
-        }
-        let key = derive_key(&MessageFields {
-            im_message_id: Some(message_id),
-            ..Default::default()
-        });
-        Ok(self.ledger.recall(&key)?.into())
+        handled_call("on_message_recalled", || -> Result<_, PushError> {
+            if message_id.trim().is_empty() {
+                return Err(invalid_input("message_id must not be empty"));
+            }
+            let key = derive_key(&MessageFields {
+                im_message_id: Some(message_id),
+                ..Default::default()
+            });
+            Ok(self.ledger.recall(&key)?.into())
+        })
     }
 
     /// The conversation was read up to `read_up_to_ms` (Unix ms, the time
@@ -110,13 +103,15 @@ impl PushCore {
         conversation_id: String,
         read_up_to_ms: i64,
     ) -> Result<LedgerChange, PushError> {
-        if conversation_id.trim().is_empty() {
-            return Err(invalid_input("conversation_id must not be empty"));
-        }
-        if read_up_to_ms < 0 {
-            return Err(invalid_input("read_up_to_ms must not be negative"));
-        }
-        Ok(self.ledger.read(&conversation_id, read_up_to_ms)?.into())
+        handled_call("on_conversation_read", || -> Result<_, PushError> {
+            if conversation_id.trim().is_empty() {
+                return Err(invalid_input("conversation_id must not be empty"));
+            }
+            if read_up_to_ms < 0 {
+                return Err(invalid_input("read_up_to_ms must not be negative"));
+            }
+            Ok(self.ledger.read(&conversation_id, read_up_to_ms)?.into())
+        })
     }
 
     /// The user swiped the notification `handle` away: it no longer counts
@@ -128,7 +123,9 @@ impl PushCore {
         &self,
         handle: NotificationHandle,
     ) -> Result<LedgerChange, PushError> {
-        Ok(self.ledger.dismissed(&handle.into())?.into())
+        handled_call("on_notification_dismissed", || -> Result<_, PushError> {
+            Ok(self.ledger.dismissed(&handle.into())?.into())
+        })
     }
 
     /// Records that the platform shows `notification` under `handle`: for a
@@ -145,21 +142,23 @@ impl PushCore {
         handle: NotificationHandle,
         source: String,
     ) -> Result<LedgerChange, PushError> {
-        check_source(&source)?;
-        let key = super::dedup::notification_key(&notification);
-        let handle: Handle = handle.into();
-        let recorded =
-            self.ledger
-                .record_shown(&shown(&notification, &key, handle.clone(), &source))?;
-        Ok(match recorded {
-            Recorded::Shown { badge } => LedgerChange {
-                remove: Vec::new(),
-                badge,
-            },
-            Recorded::Recalled { badge } => LedgerChange {
-                remove: vec![handle.into()],
-                badge,
-            },
+        handled_call("notification_shown", || -> Result<_, PushError> {
+            check_source(&source)?;
+            let key = super::dedup::notification_key(&notification);
+            let handle: Handle = handle.into();
+            let recorded =
+                self.ledger
+                    .record_shown(&shown(&notification, &key, handle.clone(), &source))?;
+            Ok(match recorded {
+                Recorded::Shown { badge } => LedgerChange {
+                    remove: Vec::new(),
+                    badge,
+                },
+                Recorded::Recalled { badge } => LedgerChange {
+                    remove: vec![handle.into()],
+                    badge,
+                },
+            })
         })
     }
 
@@ -169,7 +168,9 @@ impl PushCore {
     /// # Errors
     /// `storage`.
     pub fn badge_count(&self) -> Result<u32, PushError> {
-        Ok(self.ledger.badge()?)
+        handled_call("badge_count", || -> Result<_, PushError> {
+            Ok(self.ledger.badge()?)
+        })
     }
 }
 

@@ -8,7 +8,9 @@
 
 mod dedup;
 mod diagnostics;
+mod errors;
 pub mod fast;
+pub mod functions;
 mod ledger;
 mod parse;
 mod received;
@@ -25,6 +27,7 @@ use crate::error::PushError;
 use crate::store::dedup::Dedup;
 use crate::store::ledger::Ledger;
 use crate::store::{db, Store, SystemClock};
+use errors::handled_call;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -49,25 +52,32 @@ pub struct PushCore {
 impl PushCore {
     /// Validates the configuration (every problem reported at once) and
     /// prepares the storage directory (created owner-only if missing).
+    ///
+    /// # Errors
+    /// `invalid_config` listing every problem of `config`; `invalid_input`
+    /// for an empty `storage_dir`; `storage` when the directory cannot be
+    /// created or is not a directory.
     #[uniffi::constructor]
     pub fn new(config: PushConfig, storage_dir: String) -> Result<Arc<Self>, PushError> {
-        config.validate()?;
-        let storage_dir = prepare_storage_dir(&storage_dir)?;
-        let store = Arc::new(Store::new(
-            storage_dir.join(db::DB_FILE_NAME),
-            Arc::new(SystemClock),
-        ));
-        let dedup = Dedup::new(store.clone(), config.dedup.clone());
-        let ledger = Ledger::new(store.clone(), config.dedup.clone());
-        log::info!(target: "pushcore", "PushCore {} ready", crate::VERSION);
-        Ok(Arc::new(PushCore {
-            config,
-            storage_dir,
-            registration: Default::default(),
-            store,
-            dedup,
-            ledger,
-        }))
+        handled_call("new", || -> Result<_, PushError> {
+            config.validate()?;
+            let storage_dir = prepare_storage_dir(&storage_dir)?;
+            let store = Arc::new(Store::new(
+                storage_dir.join(db::DB_FILE_NAME),
+                Arc::new(SystemClock),
+            ));
+            let dedup = Dedup::new(store.clone(), config.dedup.clone());
+            let ledger = Ledger::new(store.clone(), config.dedup.clone());
+            log::info!(target: "pushcore", "PushCore {} ready", crate::VERSION);
+            Ok(Arc::new(PushCore {
+                config,
+                storage_dir,
+                registration: Default::default(),
+                store,
+                dedup,
+                ledger,
+            }))
+        })
     }
 
     /// The core's version.

@@ -1,6 +1,7 @@
 //! Tap parsing and routing on the app's core, so routing uses the app's
 //! configured URL allow-list.
 
+use super::errors::handled;
 use super::PushCore;
 use crate::error::PushError;
 use crate::payload::{self, ClickInput, NormalizedNotification};
@@ -9,8 +10,13 @@ use crate::routing::{self, Route};
 #[uniffi::export]
 impl PushCore {
     /// Parses what a notification tap delivered, whatever the channel.
+    ///
+    /// # Errors
+    /// `invalid_input` (unreadable input, a bad data URI), `too_large` (over
+    /// the payload limits), `no_push_payload` (no `ext` where the channel puts
+    /// it), `invalid_ext` (the ext misses what routing needs).
     pub fn parse_click(&self, input: ClickInput) -> Result<NormalizedNotification, PushError> {
-        payload::parse_click(input)
+        handled("parse_click", payload::parse_click(input))
     }
 
     /// The in-app destination for a parsed tap; URLs only if allow-listed.

@@ -5,6 +5,7 @@
 //! one crossing instead of five.
 
 use super::dedup::notification_key;
+use super::errors::handled_call;
 use super::ledger::ReceivedDecision;
 use super::PushCore;
 use crate::error::PushError;
@@ -37,15 +38,17 @@ impl PushCore {
     /// (docs/notifications.md).
     ///
     /// # Errors
-    /// The parse errors (`invalid_input`, `no_push_payload`, `too_large`...)
-    /// and `too_large` for a `source` over 64 bytes. A broken store is not
-    /// an error.
+    /// The parse errors of `parse_click` (`invalid_input`, `too_large`,
+    /// `no_push_payload`, `invalid_ext`) and `too_large` for a `source` over
+    /// 64 bytes. A broken store is not an error.
     pub fn handle_received(
         &self,
         input: ClickInput,
         source: String,
     ) -> Result<ReceivedOutcome, PushError> {
-        self.handle_parsed_received(payload::parse_click(input)?, &source)
+        handled_call("handle_received", || -> Result<_, PushError> {
+            self.handle_parsed_received(payload::parse_click(input)?, &source)
+        })
     }
 }
 

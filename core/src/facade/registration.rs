@@ -1,6 +1,7 @@
 //! Registration on the facade: the app injects its platform, reporter and
 //! listener once, then forwards login, logout and device events.
 
+use super::errors::{handled, handled_call};
 use super::PushCore;
 use crate::channel::PushChannel;
 use crate::error::PushError;
@@ -10,7 +11,7 @@ use crate::registration::service::RegistrationService;
 use crate::registration::sqlite_store::SqliteStore;
 use crate::registration::store::{MemoryStore, RegistrationStore};
 use crate::registration::{
-    ListenerHandle, LogoutReason, PushListener, PushPlatform, RegistrationState, TokenReporter,
+    LogoutReason, PushListener, PushPlatform, RegistrationState, Subscription, TokenReporter,
 };
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -34,87 +35,130 @@ impl PushCore {
     }
 }
 
+/// A subscription made with `add_listener`. Unsubscribing, or dropping the
+/// handle (Kotlin `close()`, the last Swift reference going away), ends it.
+#[derive(uniffi::Object)]
+pub struct ListenerHandle(Subscription);
+
+#[uniffi::export]
+impl ListenerHandle {
+    /// Ends the subscription: no callback starts after this returns (one
+    /// already under way may still finish). Calling it again does nothing.
+    pub fn unsubscribe(&self) {
+        self.0.unsubscribe()
+    }
+}
+
 #[uniffi::export]
 impl PushCore {
     /// Starts registration with the app's implementations. Starts the
     /// core's one background thread; call once, early (before `login`).
     /// If the database cannot be opened, registration still runs and only
     /// forgets across restarts what it reported (logged as a warning).
+    ///
+    /// # Errors
+    /// `invalid_state` when registration is already started; `internal` when
+    /// the core's thread cannot be started.
     pub fn start_registration(
         &self,
         platform: Arc<dyn PushPlatform>,
         reporter: Arc<dyn TokenReporter>,
         listener: Option<Arc<dyn PushListener>>,
     ) -> Result<(), PushError> {
-        let mut slot = match self.registration.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
-        if slot.is_some() {
-            return Err(PushError::InvalidState {
-                reason: "registration is already started".into(),
-            });
-        }
-        // Probe the shared store now: if it cannot be opened, registration
-        // still runs and only forgets across restarts what it reported.
-        let store: Box<dyn RegistrationStore> = match self.store.with_conn(|_| Ok(())) {
-            Ok(()) => Box::new(SqliteStore::new(self.store.clone())),
-            Err(e) => {
-                log::warn!(target: "pushcore::registration", "registration store unavailable, using memory: {e}");
-                Box::new(MemoryStore::default())
+        handled_call("start_registration", || -> Result<_, PushError> {
+            let mut slot = match self.registration.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            if slot.is_some() {
+                return Err(PushError::InvalidState {
+                    reason: "registration is already started".into(),
+                });
             }
-        };
-        let service = RegistrationService::start(Deps {
-            config: self.config.clone(),
-            platform,
-            reporter,
-            listener,
-            store,
-            jitter: Jitter::from_entropy(),
-        })?;
-        *slot = Some(Arc::new(service));
-        Ok(())
+            // Probe the shared store now: if it cannot be opened, registration
+            // still runs and only forgets across restarts what it reported.
+            let store: Box<dyn RegistrationStore> = match self.store.with_conn(|_| Ok(())) {
+                Ok(()) => Box::new(SqliteStore::new(self.store.clone())),
+                Err(e) => {
+                    log::warn!(target: "pushcore::registration", "registration store unavailable, using memory: {e}");
+                    Box::new(MemoryStore::default())
+                }
+            };
+            let service = RegistrationService::start(Deps {
+                config: self.config.clone(),
+                platform,
+                reporter,
+                listener,
+                store,
+                jitter: Jitter::from_entropy(),
+            })?;
+            *slot = Some(Arc::new(service));
+            Ok(())
+        })
     }
 
     /// The IM user logged in (call after the IM SDK's login succeeded, and
     /// again at every app start while logged in).
+    ///
+    /// # Errors
+    /// `invalid_input` for an empty `user_id`; `invalid_state` before
+    /// `start_registration` or after `shutdown`.
     pub fn login(&self, user_id: String) -> Result<(), PushError> {
-        if user_id.trim().is_empty() {
-            return Err(PushError::InvalidInput {
-                reason: "user_id must not be empty".into(),
-            });
-        }
-        self.ledger_session(Some(&user_id));
-        self.service()?.login(user_id)
+        handled_call("login", || -> Result<_, PushError> {
+            if user_id.trim().is_empty() {
+                return Err(PushError::InvalidInput {
+                    reason: "user_id must not be empty".into(),
+                });
+            }
+            self.ledger_session(Some(&user_id));
+            self.service()?.login(user_id)
+        })
     }
 
     /// The IM session ended. For a proactive logout call this before the IM
     /// SDK's logout and wait (`wait_until_settled`) so the token clear
     /// reaches the backend while the session still exists.
+    ///
+    /// # Errors
+    /// `invalid_state` before `start_registration` or after `shutdown`.
     pub fn logout(&self, reason: LogoutReason) -> Result<(), PushError> {
         self.ledger_session(None);
-        self.service()?.logout(reason)
+        handled_call("logout", || self.service()?.logout(reason))
     }
 
     /// The vendor SDK issued a new token (FCM `onNewToken`, HMS
     /// `onNewToken`, APNs registration...), at any moment.
+    ///
+    /// # Errors
+    /// `invalid_input` for an empty token; `invalid_state` before
+    /// `start_registration` or after `shutdown`.
     pub fn on_new_token(&self, channel: PushChannel, token: String) -> Result<(), PushError> {
-        if token.trim().is_empty() {
-            return Err(PushError::InvalidInput {
-                reason: "token must not be empty".into(),
-            });
-        }
-        self.service()?.new_token(channel, token)
+        handled_call("on_new_token", || -> Result<_, PushError> {
+            if token.trim().is_empty() {
+                return Err(PushError::InvalidInput {
+                    reason: "token must not be empty".into(),
+                });
+            }
+            self.service()?.new_token(channel, token)
+        })
     }
 
     /// The app came to the foreground: a failed registration retries now.
+    ///
+    /// # Errors
+    /// `invalid_state` before `start_registration` or after `shutdown`.
     pub fn on_app_foreground(&self) -> Result<(), PushError> {
-        self.service()?.app_foreground()
+        handled_call("on_app_foreground", || self.service()?.app_foreground())
     }
 
     /// Connectivity is back: a failed registration retries now.
+    ///
+    /// # Errors
+    /// `invalid_state` before `start_registration` or after `shutdown`.
     pub fn on_network_available(&self) -> Result<(), PushError> {
-        self.service()?.network_available()
+        handled_call("on_network_available", || {
+            self.service()?.network_available()
+        })
     }
 
     /// The current registration state (logged out before
@@ -144,7 +188,11 @@ impl PushCore {
         &self,
         listener: Arc<dyn PushListener>,
     ) -> Result<Arc<ListenerHandle>, PushError> {
-        Ok(Arc::new(self.service()?.subscribe(listener)))
+        handled_call("add_listener", || {
+            Ok::<_, PushError>(Arc::new(ListenerHandle(
+                self.service()?.subscribe(listener),
+            )))
+        })
     }
 
     /// Diagnostics: how many `add_listener` subscriptions are live (0 before
@@ -170,10 +218,16 @@ impl PushCore {
         &self,
         timeout_ms: u64,
     ) -> Result<RegistrationState, PushError> {
-        let service = self.service()?;
-        service
-            .wait_until_settled(Duration::from_millis(timeout_ms))
-            .await
+        handled(
+            "wait_until_settled",
+            async {
+                let service = self.service()?;
+                service
+                    .wait_until_settled(Duration::from_millis(timeout_ms))
+                    .await
+            }
+            .await,
+        )
     }
 
     /// Like `wait_until_settled`, and also nothing at all is left to do: no
@@ -183,10 +237,16 @@ impl PushCore {
     /// # Errors
     /// As `wait_until_settled`.
     pub async fn wait_until_idle(&self, timeout_ms: u64) -> Result<RegistrationState, PushError> {
-        let service = self.service()?;
-        service
-            .wait_until_idle(Duration::from_millis(timeout_ms))
-            .await
+        handled(
+            "wait_until_idle",
+            async {
+                let service = self.service()?;
+                service
+                    .wait_until_idle(Duration::from_millis(timeout_ms))
+                    .await
+            }
+            .await,
+        )
     }
 
     /// Waits until the core has handled every registration event sent
@@ -194,11 +254,21 @@ impl PushCore {
     /// waiting for the calls into the app that they started. Useful in tests
     /// and to confirm that a late token was dropped. Fails with `Timeout`
     /// after `timeout_ms`.
+    ///
+    /// # Errors
+    /// `timeout` after `timeout_ms`; `invalid_state` before
+    /// `start_registration` or after `shutdown`.
     pub async fn wait_until_processed(&self, timeout_ms: u64) -> Result<(), PushError> {
-        let service = self.service()?;
-        service
-            .wait_until_processed(Duration::from_millis(timeout_ms))
-            .await
+        handled(
+            "wait_until_processed",
+            async {
+                let service = self.service()?;
+                service
+                    .wait_until_processed(Duration::from_millis(timeout_ms))
+                    .await
+            }
+            .await,
+        )
     }
 
     /// Stops registration and its thread within a second, whatever the

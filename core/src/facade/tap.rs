@@ -6,7 +6,9 @@
 //! (parse, derive key, check, route). One call keeps the tap path at the
 //! minimum number of crossings and gives apps one obvious thing to call.
 
+use super::errors::handled_call;
 use super::PushCore;
+use crate::channel::PushChannel;
 use crate::error::PushError;
 use crate::payload::{self, ClickInput, NormalizedNotification};
 use crate::routing::{self, Route};
@@ -39,8 +41,15 @@ impl PushCore {
     /// A tap on a notification of another account than the one logged in
     /// (or with nobody logged in) routes to `Home`, never into that
     /// account's chat.
+    ///
+    /// # Errors
+    /// The parse errors of `parse_click` (`invalid_input`, `too_large`,
+    /// `no_push_payload`, `invalid_ext`). A broken store is not an error
+    /// (`dedup` is `None`).
     pub fn handle_tap(&self, input: ClickInput) -> Result<TapOutcome, PushError> {
-        Ok(self.handle_parsed_tap(payload::parse_click(input)?))
+        handled_call("handle_tap", || -> Result<_, PushError> {
+            Ok(self.handle_parsed_tap(payload::parse_click(input)?))
+        })
     }
 }
 
@@ -56,7 +65,7 @@ impl PushCore {
             }
             None => routing::route(&notification, &self.config.routing.url_allow_list),
         };
-        let source = notification.channel.as_str();
+        let source = PushChannel::name_or_unknown(notification.channel);
         let dedup = match self.dedup.check_and_mark(&key, DedupKind::Clicked, source) {
             Ok(outcome) => Some(outcome),
             Err(e) => {

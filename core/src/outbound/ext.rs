@@ -9,7 +9,7 @@
 //! (`message.call`) has action 2 and the call's signalling as its content,
 //! the shape `entity::call` reads.
 
-use super::options::{OutboundCall, OutboundChatType, OutboundMessage};
+use super::options::{OutboundCall, OutboundMessage};
 use crate::entity::KNOWN_ENTITY_VERSION;
 use crate::entity::{signalling_json, ChatType, ImEntity, ImExt, NotificationAction};
 use crate::error::invalid_input;
@@ -32,10 +32,7 @@ pub fn build_ext(message: &OutboundMessage) -> Result<String, PushError> {
     let ext = ImExt {
         entity: ImEntity {
             version: KNOWN_ENTITY_VERSION,
-            chat_type: match message.chat_type {
-                OutboundChatType::C2c => ChatType::C2c,
-                OutboundChatType::Group => ChatType::Group,
-            },
+            chat_type: message.chat_type,
             action,
             sender: message.sender.clone(),
             nickname: Some(message.nickname.clone().unwrap_or_default()),
@@ -54,7 +51,7 @@ pub fn build_ext(message: &OutboundMessage) -> Result<String, PushError> {
 /// Adds the receiver digest for a one-to-one message with a receiver.
 fn with_receiver(mut keys: Map<String, Value>, message: &OutboundMessage) -> Map<String, Value> {
     let receiver = message.receiver.as_deref().filter(|r| !r.trim().is_empty());
-    if let (OutboundChatType::C2c, Some(receiver)) = (message.chat_type, receiver) {
+    if let (ChatType::C2c, Some(receiver)) = (message.chat_type, receiver) {
         keys.insert(
             RECEIVER_EXT_KEY.into(),
             Value::String(receiver_digest(receiver)),
@@ -69,10 +66,10 @@ fn with_receiver(mut keys: Map<String, Value>, message: &OutboundMessage) -> Map
 fn call_signalling(message: &OutboundMessage, call: &OutboundCall) -> Result<String, PushError> {
     let group = call.group_id.as_deref().filter(|g| !g.is_empty());
     match (message.chat_type, group) {
-        (OutboundChatType::Group, None) => Err(invalid_input(
+        (ChatType::Group, None) => Err(invalid_input(
             "a group call needs call.group_id: the receiver opens that group",
         )),
-        (OutboundChatType::C2c, Some(_)) => Err(invalid_input(
+        (ChatType::C2c, Some(_)) => Err(invalid_input(
             "a one-to-one call has no call.group_id; use chat_type group",
         )),
         _ => Ok(signalling_json(
@@ -114,7 +111,7 @@ mod tests {
         OutboundMessage {
             message_type: OutboundMessageType::Text,
             message_id: Some("144115212345678901-1732600000-12345".into()),
-            chat_type: OutboundChatType::Group,
+            chat_type: ChatType::Group,
             sender: "@TGS#group".into(),
             nickname: Some("Alice".into()),
             face_url: None,
@@ -145,14 +142,10 @@ mod tests {
     #[test]
     fn one_to_one_messages_carry_a_digest_of_the_receiver_and_groups_none() {
         let table = [
-            (
-                OutboundChatType::C2c,
-                Some("alice"),
-                Some(receiver_digest("alice")),
-            ),
-            (OutboundChatType::C2c, Some("  "), None),
-            (OutboundChatType::C2c, None, None),
-            (OutboundChatType::Group, Some("alice"), None),
+            (ChatType::C2c, Some("alice"), Some(receiver_digest("alice"))),
+            (ChatType::C2c, Some("  "), None),
+            (ChatType::C2c, None, None),
+            (ChatType::Group, Some("alice"), None),
         ];
         for (chat_type, receiver, expected) in table {
             let mut m = message();

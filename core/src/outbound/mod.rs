@@ -23,13 +23,15 @@ mod tests;
 
 pub use ext::build_ext;
 pub use options::{
-    IosInterruptionLevel, IosPushType, OfflinePushOptions, OutboundCall, OutboundChatType,
-    OutboundMessage, OutboundMessageType, VendorImportance,
+    IosInterruptionLevel, IosPushType, OfflinePushOptions, OutboundCall, OutboundMessage,
+    OutboundMessageType, VendorImportance,
 };
 pub use text::{body_limit, title_limit, truncate_to, TextLimit, ELLIPSIS};
 pub use validate::{codes, FindingSeverity, PushFinding};
 
 use crate::channel::PushChannel;
+#[cfg(test)]
+use crate::entity::ChatType;
 use crate::error::invalid_input;
 use crate::PushError;
 use serde_json::Value;
@@ -140,7 +142,6 @@ pub fn simulate(message: &OutboundMessage, channel: PushChannel) -> Result<Value
 /// `OfflinePushInfo` JSON, and the findings for every channel. Findings do
 /// not make it fail; unreadable input (empty sender, `options.ext` not a
 /// JSON object) does.
-#[uniffi::export]
 pub fn build_push(message: OutboundMessage) -> Result<BuildPushResult, PushError> {
     let built = build(&message)?;
     Ok(BuildPushResult {
@@ -153,7 +154,6 @@ pub fn build_push(message: OutboundMessage) -> Result<BuildPushResult, PushError
 
 /// What `channel` hands the app when the user taps this message's
 /// notification, as the JSON tap input the parser reads. A test tool.
-#[uniffi::export]
 pub fn simulate_delivery(
     message: OutboundMessage,
     channel: PushChannel,
@@ -176,7 +176,6 @@ pub(crate) fn simulated_tap(message_json: &str, channel: PushChannel) -> crate::
 }
 
 /// Reads a message in its JSON form (the CLI's input format).
-#[uniffi::export]
 pub fn outbound_message_from_json(json: String) -> Result<OutboundMessage, PushError> {
     OutboundMessage::from_json(&json)
 }

@@ -5,7 +5,7 @@
 //! keys rejected so that a typo in an option name is not silently ignored
 //! and the push silently lost).
 
-use crate::entity::CallMedia;
+use crate::entity::{CallMedia, ChatType};
 use serde::{Deserialize, Serialize};
 
 /// The IM message kinds that matter for offline push: a custom message
@@ -22,25 +22,6 @@ pub enum OutboundMessageType {
     Location,
     Face,
     Merger,
-}
-
-/// One-to-one or group; named apart from the tap parser's chat type so the
-/// two halves can be merged without a binding name clash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
-#[serde(rename_all = "snake_case")]
-pub enum OutboundChatType {
-    C2c,
-    Group,
-}
-
-impl OutboundChatType {
-    /// The number the entity's `chatType` carries (push-facts.md section 4).
-    pub fn entity_code(self) -> u8 {
-        match self {
-            OutboundChatType::C2c => 1,
-            OutboundChatType::Group => 2,
-        }
-    }
 }
 
 /// APNs delivers VoIP pushes through PushKit with a larger payload budget.
@@ -191,7 +172,7 @@ pub struct OutboundMessage {
     #[serde(default)]
     #[uniffi(default = None)]
     pub message_id: Option<String>,
-    pub chat_type: OutboundChatType,
+    pub chat_type: ChatType,
     /// The sender's user id for one-to-one chats, the group id for groups
     /// (what the receiver opens on tap).
     pub sender: String,
@@ -264,7 +245,7 @@ mod tests {
         let json = r#"{"message_type":"text","message_id":"144115212345678901-1732600000-12345","chat_type":"c2c","sender":"alice","nickname":"Alice","content":"Hello","options":{"title":"Alice","desc":"Hello","oppo_channel_id":"im","huawei_category":"IM","vivo_category":"IM","ios_sound":"default","android_sound":"ring","ignore_ios_badge":false}}"#;
         let m = OutboundMessage::from_json(json).unwrap();
         assert_eq!(m.message_type, OutboundMessageType::Text);
-        assert_eq!(m.chat_type, OutboundChatType::C2c);
+        assert_eq!(m.chat_type, ChatType::C2c);
         assert_eq!(m.options.oppo_channel_id.as_deref(), Some("im"));
         assert_eq!(m.options.android_sound.as_deref(), Some("ring"));
         assert!(!m.truncate);

@@ -163,6 +163,7 @@ fn fnv1a(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::entity::ChatType;
     use crate::outbound::options::*;
 
     const EXT: &str =
@@ -172,7 +173,7 @@ mod tests {
         OutboundMessage {
             message_type: OutboundMessageType::Text,
             message_id: Some("m-1".into()),
-            chat_type: OutboundChatType::C2c,
+            chat_type: ChatType::C2c,
             sender: "alice".into(),
             nickname: None,
             face_url: None,

@@ -9,7 +9,7 @@ fn base() -> OutboundMessage {
     OutboundMessage {
         message_type: OutboundMessageType::Text,
         message_id: Some("144115212345678901-1732600000-12345".into()),
-        chat_type: OutboundChatType::C2c,
+        chat_type: ChatType::C2c,
         sender: "alice".into(),
         nickname: Some("Alice".into()),
         face_url: None,
@@ -374,7 +374,7 @@ fn assert_round_trip(m: &OutboundMessage) -> Result<(), TestCaseError> {
         let entity = entity_from_tap(&tap);
         prop_assert_eq!(
             &entity["chatType"],
-            &json!(m.chat_type.entity_code()),
+            &json!(m.chat_type.code()),
             "{}",
             channel
         );
@@ -398,9 +398,9 @@ fn fixed_messages_round_trip_on_every_channel() {
         m.sender = sender.into();
         m.content = content.into();
         m.chat_type = if i % 2 == 0 {
-            OutboundChatType::C2c
+            ChatType::C2c
         } else {
-            OutboundChatType::Group
+            ChatType::Group
         };
         assert_round_trip(&m).unwrap();
     }
@@ -446,7 +446,7 @@ proptest! {
         m.content = content.clone();
         m.options.desc = Some(content);
         m.message_id = id;
-        m.chat_type = if group { OutboundChatType::Group } else { OutboundChatType::C2c };
+        m.chat_type = if group { ChatType::Group } else { ChatType::C2c };
         assert_round_trip(&m)?;
     }
 }

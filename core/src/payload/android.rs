@@ -7,7 +7,6 @@ use super::{id_string, no_push_payload, text, Delivery, FCM_RELAYED_MESSAGE_ID};
 use crate::channel::PushChannel;
 use crate::entity::{object_or_json_text, CONVERSATION_ID_KEY};
 use crate::error::{invalid_input, PushError};
-use crate::payload::TapChannel;
 use serde_json::{Map, Value};
 
 pub(super) fn read(
@@ -34,7 +33,7 @@ pub(super) fn read(
     }
     if let Some(id) = extras.remove(VIVO_MESSAGE_ID) {
         if let Some(ext) = extras.remove("ext") {
-            let mut delivery = plain(TapChannel::Vivo, ext, extras);
+            let mut delivery = plain(Some(PushChannel::Vivo), ext, extras);
             delivery.vendor_message_id = id_string(id);
             return Ok(delivery);
         }
@@ -54,11 +53,7 @@ pub(super) fn read(
         }
         if let Some(uri_ext) = uri_ext {
             // Huawei and Honor both put `S.ext` in the click intent URI.
-            let channel = match hint {
-                Some(PushChannel::Huawei) => TapChannel::Huawei,
-                Some(PushChannel::Honor) => TapChannel::Honor,
-                _ => TapChannel::Unknown,
-            };
+            let channel = hint.filter(|c| matches!(c, PushChannel::Huawei | PushChannel::Honor));
             let ext = extras.remove("ext").unwrap_or(uri_ext);
             return Ok(with_huawei_ids(plain(channel, ext, extras)));
         }
@@ -66,16 +61,16 @@ pub(super) fn read(
     if let Some(ext) = extras.remove("ext") {
         // Huawei (intent parameters), Honor, vivo, Meizu and FCM's data all
         // arrive as a bare `ext` extra: only the hint can tell them apart.
-        let channel = match hint {
-            Some(
-                c @ (PushChannel::Huawei
-                | PushChannel::Honor
-                | PushChannel::Vivo
-                | PushChannel::Meizu
-                | PushChannel::Fcm),
-            ) => c.into(),
-            _ => TapChannel::Unknown,
-        };
+        let channel = hint.filter(|c| {
+            matches!(
+                c,
+                PushChannel::Huawei
+                    | PushChannel::Honor
+                    | PushChannel::Vivo
+                    | PushChannel::Meizu
+                    | PushChannel::Fcm
+            )
+        });
         return Ok(with_huawei_ids(plain(channel, ext, extras)));
     }
     Err(no_push_payload(
@@ -96,15 +91,15 @@ fn with_huawei_ids(mut d: Delivery) -> Delivery {
     let found = message_id.is_some()
         || notification_id.is_some()
         || d.unused.contains_key("_push_cmd_type");
-    if found && d.channel != TapChannel::Honor {
-        d.channel = TapChannel::Huawei;
+    if found && d.channel != Some(PushChannel::Honor) {
+        d.channel = Some(PushChannel::Huawei);
     }
     d.vendor_message_id = message_id.and_then(id_string);
     d.vendor_notification_id = notification_id.and_then(id_string);
     d
 }
 
-fn plain(channel: TapChannel, ext: Value, unused: Map<String, Value>) -> Delivery {
+fn plain(channel: Option<PushChannel>, ext: Value, unused: Map<String, Value>) -> Delivery {
     Delivery {
         channel,
         ext,
@@ -133,7 +128,7 @@ fn xiaomi(message: Value, mut unused: Map<String, Value>) -> Result<Delivery, Pu
         unused.entry(key).or_insert(value);
     }
     Ok(Delivery {
-        channel: TapChannel::Xiaomi,
+        channel: Some(PushChannel::Xiaomi),
         ext,
         vendor_message_id: message.remove("messageId").and_then(id_string),
         vendor_notification_id: message.remove("notifyId").and_then(id_string),
@@ -149,7 +144,7 @@ fn fcm(mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
         .remove("ext")
         .ok_or_else(|| no_push_payload("the FCM data has no `ext`"))?;
     Ok(Delivery {
-        channel: TapChannel::Fcm,
+        channel: Some(PushChannel::Fcm),
         ext,
         vendor_message_id: extras
             .remove("google.message_id")
@@ -171,7 +166,7 @@ fn oppo(mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
             ext.insert(key.to_string(), v);
         }
     }
-    Ok(plain(TapChannel::Oppo, Value::Object(ext), extras))
+    Ok(plain(Some(PushChannel::Oppo), Value::Object(ext), extras))
 }
 
 /// Meizu's click callback: `selfDefineContentString`, a JSON object string
@@ -187,5 +182,5 @@ fn meizu(custom: Value, mut extras: Map<String, Value>) -> Result<Delivery, Push
     for (key, value) in custom {
         extras.entry(key).or_insert(value);
     }
-    Ok(plain(TapChannel::Meizu, ext, extras))
+    Ok(plain(Some(PushChannel::Meizu), ext, extras))
 }

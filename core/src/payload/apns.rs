@@ -3,7 +3,8 @@
 //! iOS through APNs with FCM's `gcm.message_id` beside `ext`: such a tap is
 //! FCM's, with that id.
 
-use super::{id_string, no_push_payload, text, Delivery, TapChannel, FCM_RELAYED_MESSAGE_ID};
+use super::{id_string, no_push_payload, text, Delivery, FCM_RELAYED_MESSAGE_ID};
+use crate::channel::PushChannel;
 use crate::error::PushError;
 use serde_json::{Map, Value};
 
@@ -25,9 +26,9 @@ pub(super) fn read(mut user_info: Map<String, Value>) -> Result<Delivery, PushEr
     let fcm_id = user_info.remove(FCM_RELAYED_MESSAGE_ID).and_then(id_string);
     Ok(Delivery {
         channel: if fcm_id.is_some() {
-            TapChannel::Fcm
+            Some(PushChannel::Fcm)
         } else {
-            TapChannel::Apns
+            Some(PushChannel::Apns)
         },
         ext,
         vendor_message_id: fcm_id,

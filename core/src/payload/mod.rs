@@ -13,18 +13,18 @@
 
 mod android;
 mod apns;
-pub mod findings;
 pub mod intent_uri;
-pub mod limits;
 
 #[cfg(test)]
 mod tests;
 
 use crate::channel::PushChannel;
+use crate::entity::findings;
+pub use crate::entity::findings::PayloadFinding;
 use crate::entity::KNOWN_ENTITY_VERSION;
 use crate::entity::{read_tap_ext, CallInfo, ChatType, NotificationAction, TapExt};
 use crate::error::{invalid_input, PushError};
-pub use findings::PayloadFinding;
+use crate::limits;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -50,62 +50,12 @@ pub enum ClickInput {
     },
 }
 
-/// The channel a tap came through, as far as its shape tells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
-pub enum TapChannel {
-    Xiaomi,
-    Huawei,
-    Honor,
-    Oppo,
-    Vivo,
-    Meizu,
-    Fcm,
-    Apns,
-    Unknown,
-}
-
-impl TapChannel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TapChannel::Unknown => "unknown",
-            known => known.push_channel().map_or("unknown", PushChannel::as_str),
-        }
-    }
-
-    pub fn push_channel(self) -> Option<PushChannel> {
-        Some(match self {
-            TapChannel::Xiaomi => PushChannel::Xiaomi,
-            TapChannel::Huawei => PushChannel::Huawei,
-            TapChannel::Honor => PushChannel::Honor,
-            TapChannel::Oppo => PushChannel::Oppo,
-            TapChannel::Vivo => PushChannel::Vivo,
-            TapChannel::Meizu => PushChannel::Meizu,
-            TapChannel::Fcm => PushChannel::Fcm,
-            TapChannel::Apns => PushChannel::Apns,
-            TapChannel::Unknown => return None,
-        })
-    }
-}
-
-impl From<PushChannel> for TapChannel {
-    fn from(c: PushChannel) -> Self {
-        match c {
-            PushChannel::Xiaomi => TapChannel::Xiaomi,
-            PushChannel::Huawei => TapChannel::Huawei,
-            PushChannel::Honor => TapChannel::Honor,
-            PushChannel::Oppo => TapChannel::Oppo,
-            PushChannel::Vivo => TapChannel::Vivo,
-            PushChannel::Meizu => TapChannel::Meizu,
-            PushChannel::Fcm => TapChannel::Fcm,
-            PushChannel::Apns => TapChannel::Apns,
-        }
-    }
-}
-
 /// One tap, whatever channel delivered it.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct NormalizedNotification {
-    pub channel: TapChannel,
+    /// The channel the tap came through, as far as its shape tells; `None`
+    /// when the shape fits no channel (the name "unknown" in the CLI).
+    pub channel: Option<PushChannel>,
     /// `None` when the payload names no conversation (an entity of the
     /// app's own keys only): such a tap routes home or to an allowed URL.
     pub chat_type: Option<ChatType>,
@@ -154,7 +104,7 @@ pub struct NormalizedNotification {
 
 /// What a channel reader found, before `ext` is decoded.
 struct Delivery {
-    channel: TapChannel,
+    channel: Option<PushChannel>,
     ext: Value,
     vendor_message_id: Option<String>,
     vendor_notification_id: Option<String>,
@@ -449,16 +399,4 @@ fn text(v: Option<Value>) -> Option<String> {
         Some(Value::String(s)) => Some(s),
         _ => None,
     }
-}
-
-/// Parses a [`ClickInput`].
-#[uniffi::export]
-pub fn parse_click_input(input: ClickInput) -> Result<NormalizedNotification, PushError> {
-    parse_click(input)
-}
-
-/// Builds a [`ClickInput`] from the CLI's JSON form (see `pushcore parse`).
-#[uniffi::export(name = "click_input_from_json")]
-pub fn export_click_input_from_json(json: String) -> Result<ClickInput, PushError> {
-    click_input_from_json(&json)
 }

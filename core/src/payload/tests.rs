@@ -48,7 +48,7 @@ fn intent_uri(ext: &str, more: &str) -> String {
 
 /// What a fixture must parse to.
 struct Expect {
-    channel: TapChannel,
+    channel: Option<PushChannel>,
     chat_type: ChatType,
     sender: &'static str,
     action: NotificationAction,
@@ -60,7 +60,7 @@ struct Expect {
 }
 
 fn expect(
-    channel: TapChannel,
+    channel: Option<PushChannel>,
     chat_type: ChatType,
     sender: &'static str,
     action: NotificationAction,
@@ -81,7 +81,7 @@ fn expect(
 fn fixtures() -> Vec<(&'static str, Value, Expect)> {
     use ChatType::*;
     use NotificationAction::*;
-    use TapChannel as T;
+    use PushChannel as T;
     vec![
         // Xiaomi: MiPushMessage under key_message, ext in its `extra` map.
         (
@@ -95,7 +95,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
                 title: Some("Lin"),
                 body: Some("Are you there?"),
                 extra: Some(("notify_effect", "1")),
-                ..expect(T::Xiaomi, C2c, "user_42", Chat)
+                ..expect(Some(T::Xiaomi), C2c, "user_42", Chat)
             },
         ),
         (
@@ -106,7 +106,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
                 vendor_message_id: Some("sdm1"),
                 title: Some("Team"),
                 body: Some("[3 new]"),
-                ..expect(T::Xiaomi, Group, "@TGS#2ABC", Chat)
+                ..expect(Some(T::Xiaomi), Group, "@TGS#2ABC", Chat)
             },
         ),
         (
@@ -116,7 +116,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             Expect {
                 vendor_message_id: Some("123456"),
                 extra: Some(("profile", "work")),
-                ..expect(T::Xiaomi, C2c, "bob", Call)
+                ..expect(Some(T::Xiaomi), C2c, "bob", Call)
             },
         ),
         // Huawei: S.ext in the click intent URI, or a bare ext extra.
@@ -124,7 +124,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             "huawei intent uri",
             json!({"platform":"android","channel_hint":"huawei","extras":{},
             "data_uri":intent_uri(&ext_text(c2c("user_1")), "")}),
-            expect(T::Huawei, C2c, "user_1", Chat),
+            expect(Some(T::Huawei), C2c, "user_1", Chat),
         ),
         (
             "huawei ext as intent parameter",
@@ -134,7 +134,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
                 vendor_message_id: Some("hw123"),
                 vendor_notification_id: Some("4"),
                 extra: Some(("_push_cmd_type", "1")),
-                ..expect(T::Huawei, Group, "grp_9", Chat)
+                ..expect(Some(T::Huawei), Group, "grp_9", Chat)
             },
         ),
         (
@@ -143,14 +143,14 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             Expect {
                 vendor_message_id: Some("hw9"),
                 vendor_notification_id: Some("12"),
-                ..expect(T::Huawei, C2c, "hw_user", Chat)
+                ..expect(Some(T::Huawei), C2c, "hw_user", Chat)
             },
         ),
         (
             "huawei intent uri, no hint, command type only",
             json!({"platform":"android","extras":{"_push_cmd_type":"1"},
             "data_uri":intent_uri(&ext_text(c2c("hw2")), "")}),
-            expect(T::Huawei, C2c, "hw2", Chat),
+            expect(Some(T::Huawei), C2c, "hw2", Chat),
         ),
         (
             "huawei intent uri with typed extras",
@@ -158,7 +158,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             "data_uri":intent_uri(&ext_text(call("carol")), "i.badge=3;B.silent=true;")}),
             Expect {
                 extra: Some(("badge", "3")),
-                ..expect(T::Huawei, C2c, "carol", Call)
+                ..expect(Some(T::Huawei), C2c, "carol", Call)
             },
         ),
         // Honor: the same shapes; the hint tells them apart.
@@ -166,12 +166,12 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             "honor intent uri",
             json!({"platform":"android","channel_hint":"honor","extras":{},
             "data_uri":intent_uri(&ext_current(c2c("dave")), "")}),
-            expect(T::Honor, C2c, "dave", Chat),
+            expect(Some(T::Honor), C2c, "dave", Chat),
         ),
         (
             "honor ext extra",
             json!({"platform":"android","channel_hint":"honor","extras":{"ext":ext_text(group("g-honor"))}}),
-            expect(T::Honor, Group, "g-honor", Chat),
+            expect(Some(T::Honor), Group, "g-honor", Chat),
         ),
         (
             "honor intent uri, ext also delivered as extra",
@@ -179,27 +179,27 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             "extras":{"ext":ext_text(call("erin"))},"data_uri":intent_uri(&ext_text(call("erin")), "S.tag=a%2Bb;")}),
             Expect {
                 extra: Some(("tag", "a+b")),
-                ..expect(T::Honor, C2c, "erin", Call)
+                ..expect(Some(T::Honor), C2c, "erin", Call)
             },
         ),
         // OPPO: each top-level key of ext is its own extra.
         (
             "oppo entity extra",
             json!({"platform":"android","extras":{"entity":c2c("frank").to_string()}}),
-            expect(T::Oppo, C2c, "frank", Chat),
+            expect(Some(T::Oppo), C2c, "frank", Chat),
         ),
         (
             "oppo entity and features",
             json!({"platform":"android","channel_hint":"oppo","extras":{
             "entity":group("g-oppo").to_string(),"timPushFeatures":"{\"fcmPushType\":0}"}}),
-            expect(T::Oppo, Group, "g-oppo", Chat),
+            expect(Some(T::Oppo), Group, "g-oppo", Chat),
         ),
         (
             "oppo, flutter's conversationID as its own extra",
             json!({"platform":"android","extras":{"conversationID":"group_@TGS#fl","from":"flutter"}}),
             Expect {
                 extra: Some(("from", "flutter")),
-                ..expect(T::Oppo, Group, "@TGS#fl", Chat)
+                ..expect(Some(T::Oppo), Group, "@TGS#fl", Chat)
             },
         ),
         (
@@ -207,21 +207,21 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             json!({"platform":"android","extras":{"entity":call("gina").to_string(),"orderId":"o-77"}}),
             Expect {
                 extra: Some(("orderId", "o-77")),
-                ..expect(T::Oppo, C2c, "gina", Call)
+                ..expect(Some(T::Oppo), C2c, "gina", Call)
             },
         ),
         // vivo: bare ext extra.
         (
             "vivo c2c",
             json!({"platform":"android","channel_hint":"vivo","extras":{"ext":ext_text(c2c("hank"))}}),
-            expect(T::Vivo, C2c, "hank", Chat),
+            expect(Some(T::Vivo), C2c, "hank", Chat),
         ),
         (
             "vivo group current form",
             json!({"platform":"android","channel_hint":"vivo","extras":{"ext":ext_current(group("g-vivo")),"vivo_push_messageId":"7788"}}),
             Expect {
                 vendor_message_id: Some("7788"),
-                ..expect(T::Vivo, Group, "g-vivo", Chat)
+                ..expect(Some(T::Vivo), Group, "g-vivo", Chat)
             },
         ),
         (
@@ -229,25 +229,25 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             json!({"platform":"android","extras":{"ext":ext_text(c2c("vv")),"vivo_push_messageId":7789}}),
             Expect {
                 vendor_message_id: Some("7789"),
-                ..expect(T::Vivo, C2c, "vv", Chat)
+                ..expect(Some(T::Vivo), C2c, "vv", Chat)
             },
         ),
         (
             "vivo call",
             json!({"platform":"android","channel_hint":"vivo","extras":{"ext":ext_text(call("ivy"))}}),
-            expect(T::Vivo, C2c, "ivy", Call),
+            expect(Some(T::Vivo), C2c, "ivy", Call),
         ),
         // Meizu: bare ext extra, or selfDefineContentString from the callback.
         (
             "meizu ext extra",
             json!({"platform":"android","channel_hint":"meizu","extras":{"ext":ext_text(c2c("jack"))}}),
-            expect(T::Meizu, C2c, "jack", Chat),
+            expect(Some(T::Meizu), C2c, "jack", Chat),
         ),
         (
             "meizu selfDefineContentString",
             json!({"platform":"android","extras":{
             "selfDefineContentString":json!({"ext":ext_current(group("g-mz"))}).to_string()}}),
-            expect(T::Meizu, Group, "g-mz", Chat),
+            expect(Some(T::Meizu), Group, "g-mz", Chat),
         ),
         (
             "meizu selfDefineContentString with app key",
@@ -255,7 +255,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             "selfDefineContentString":json!({"ext":ext_text(call("kim")),"campaign":"spring"}).to_string()}}),
             Expect {
                 extra: Some(("campaign", "spring")),
-                ..expect(T::Meizu, C2c, "kim", Call)
+                ..expect(Some(T::Meizu), C2c, "kim", Call)
             },
         ),
         // FCM: data key ext beside google.* keys; shape beats the hint.
@@ -266,7 +266,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             Expect {
                 vendor_message_id: Some("0:1732600000000000%abcdef"),
                 extra: Some(("google.ttl", "2419200")),
-                ..expect(T::Fcm, C2c, "leo", Chat)
+                ..expect(Some(T::Fcm), C2c, "leo", Chat)
             },
         ),
         (
@@ -275,7 +275,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             "google.message_id":"0:99","google.delivered_priority":"high"}}),
             Expect {
                 vendor_message_id: Some("0:99"),
-                ..expect(T::Fcm, Group, "g-fcm", Chat)
+                ..expect(Some(T::Fcm), Group, "g-fcm", Chat)
             },
         ),
         (
@@ -283,7 +283,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             json!({"platform":"android","extras":{"ext":{"entity":call("mia")},"google.message_id":"0:5"}}),
             Expect {
                 vendor_message_id: Some("0:5"),
-                ..expect(T::Fcm, C2c, "mia", Call)
+                ..expect(Some(T::Fcm), C2c, "mia", Call)
             },
         ),
         // APNs: userInfo ext beside aps.
@@ -294,7 +294,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             Expect {
                 title: Some("Lin"),
                 body: Some("Are you there?"),
-                ..expect(T::Apns, C2c, "ned", Chat)
+                ..expect(Some(T::Apns), C2c, "ned", Chat)
             },
         ),
         (
@@ -302,7 +302,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             json!({"platform":"ios","user_info":{"aps":{"alert":"[3 new]"},"ext":ext_current(group("g-ios"))}}),
             Expect {
                 body: Some("[3 new]"),
-                ..expect(T::Apns, Group, "g-ios", Chat)
+                ..expect(Some(T::Apns), Group, "g-ios", Chat)
             },
         ),
         (
@@ -314,7 +314,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
                 title: Some("Lin"),
                 body: Some("hi"),
                 extra: Some(("google.c.a.e", "1")),
-                ..expect(T::Fcm, C2c, "rel", Chat)
+                ..expect(Some(T::Fcm), C2c, "rel", Chat)
             },
         ),
         (
@@ -322,7 +322,7 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             json!({"platform":"android","extras":{"ext":ext_text(c2c("gcm")),"gcm.message_id":"0:77"}}),
             Expect {
                 vendor_message_id: Some("0:77"),
-                ..expect(T::Fcm, C2c, "gcm", Chat)
+                ..expect(Some(T::Fcm), C2c, "gcm", Chat)
             },
         ),
         (
@@ -332,19 +332,19 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
             Expect {
                 title: Some("Call"),
                 extra: Some(("room", "r1")),
-                ..expect(T::Apns, C2c, "olga", Call)
+                ..expect(Some(T::Apns), C2c, "olga", Call)
             },
         ),
         // Ambiguous shapes without a hint.
         (
             "bare ext without hint",
             json!({"platform":"android","extras":{"ext":ext_text(c2c("pat"))}}),
-            expect(T::Unknown, C2c, "pat", Chat),
+            expect(None, C2c, "pat", Chat),
         ),
         (
             "intent uri without hint",
             json!({"platform":"android","extras":{},"data_uri":intent_uri(&ext_text(c2c("quinn")), "")}),
-            expect(T::Unknown, C2c, "quinn", Chat),
+            expect(None, C2c, "quinn", Chat),
         ),
     ]
 }
@@ -352,19 +352,10 @@ fn fixtures() -> Vec<(&'static str, Value, Expect)> {
 #[test]
 fn every_channel_fixture_parses_to_its_expected_fields() {
     let fixtures = fixtures();
-    for channel in [
-        TapChannel::Xiaomi,
-        TapChannel::Huawei,
-        TapChannel::Honor,
-        TapChannel::Oppo,
-        TapChannel::Vivo,
-        TapChannel::Meizu,
-        TapChannel::Fcm,
-        TapChannel::Apns,
-    ] {
+    for channel in PushChannel::ALL {
         let count = fixtures
             .iter()
-            .filter(|(_, _, e)| e.channel == channel)
+            .filter(|(_, _, e)| e.channel == Some(channel))
             .count();
         assert!(count >= 3, "{channel:?} has {count} fixtures");
     }
@@ -522,16 +513,7 @@ fn click_input_limits_and_empty_extras() {
 
 // ---- property tests -------------------------------------------------------
 
-const ALL_CHANNELS: [TapChannel; 8] = [
-    TapChannel::Xiaomi,
-    TapChannel::Huawei,
-    TapChannel::Honor,
-    TapChannel::Oppo,
-    TapChannel::Vivo,
-    TapChannel::Meizu,
-    TapChannel::Fcm,
-    TapChannel::Apns,
-];
+const ALL_CHANNELS: [PushChannel; 8] = PushChannel::ALL;
 
 fn entity_strategy() -> impl Strategy<Value = ImExt> {
     (
@@ -585,17 +567,17 @@ fn entity_strategy() -> impl Strategy<Value = ImExt> {
 }
 
 /// Renders an ext into the tap shape the channel delivers (test-only).
-fn render(channel: TapChannel, ext: &ImExt) -> Value {
+fn render(channel: PushChannel, ext: &ImExt) -> Value {
     let text = ext.to_json_string();
     match channel {
-        TapChannel::Xiaomi => {
+        PushChannel::Xiaomi => {
             json!({"platform":"android","extras":{"key_message":{"messageId":"sdm1","extra":{"ext":text}}}})
         }
-        TapChannel::Huawei | TapChannel::Honor => {
+        PushChannel::Huawei | PushChannel::Honor => {
             json!({"platform":"android","channel_hint":channel.as_str(),
             "extras":{},"data_uri":intent_uri(&text, "")})
         }
-        TapChannel::Oppo => {
+        PushChannel::Oppo => {
             let doc: Map<String, Value> = serde_json::from_str(&text).unwrap();
             let extras: Map<String, Value> = doc
                 .into_iter()
@@ -611,13 +593,13 @@ fn render(channel: TapChannel, ext: &ImExt) -> Value {
                 .collect();
             json!({"platform":"android","extras":extras})
         }
-        TapChannel::Vivo | TapChannel::Meizu => {
+        PushChannel::Vivo | PushChannel::Meizu => {
             json!({"platform":"android","channel_hint":channel.as_str(),"extras":{"ext":text}})
         }
-        TapChannel::Fcm => {
+        PushChannel::Fcm => {
             json!({"platform":"android","extras":{"ext":text,"google.message_id":"0:1"}})
         }
-        TapChannel::Apns | TapChannel::Unknown => {
+        PushChannel::Apns => {
             json!({"platform":"ios","user_info":{"aps":{"alert":{"title":"t","body":"b"}},"ext":text}})
         }
     }
@@ -631,7 +613,7 @@ proptest! {
         let channel = ALL_CHANNELS[pick];
         let n = parse_click_json(render(channel, &ext).to_string().as_bytes()).unwrap();
         let e = &ext.entity;
-        prop_assert_eq!(n.channel, channel);
+        prop_assert_eq!(n.channel, Some(channel));
         prop_assert_eq!(n.chat_type, Some(e.chat_type));
         prop_assert_eq!(n.action, e.action);
         prop_assert_eq!(n.sender.as_ref(), Some(&e.sender));
@@ -662,7 +644,7 @@ proptest! {
 
     #[test]
     fn arbitrary_strings_in_every_field_never_panic(a in "\\PC{0,200}", b in proptest::option::of("\\PC{0,200}"), hint in 0usize..9) {
-        let channel_hint = ALL_CHANNELS.get(hint).and_then(|c| c.push_channel());
+        let channel_hint = ALL_CHANNELS.get(hint).copied();
         let _ = parse_click(ClickInput::Android { extras_json: a.clone(), data_uri: b, channel_hint });
         let _ = parse_click(ClickInput::Ios { user_info_json: a.clone() });
         let _ = intent_uri::parse_intent_extras(&a);

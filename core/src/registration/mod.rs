@@ -32,5 +32,5 @@ mod tests;
 pub use device::{ApnsEnvironment, DeviceInfo, DeviceOs, VendorSupport};
 pub use select::{choose_channel, ChannelChoice, Choice, Selection};
 pub use state::{LogoutReason, RegistrationError, RegistrationPhase, RegistrationState};
-pub use subscribers::ListenerHandle;
+pub use subscribers::Subscription;
 pub use traits::{PushListener, PushPlatform, TokenClear, TokenReport, TokenReporter};

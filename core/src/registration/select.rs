@@ -58,7 +58,6 @@ impl From<Choice> for ChannelChoice {
 }
 
 /// The channel `choose_channel` would use for this device and config.
-#[uniffi::export]
 pub fn choose_push_channel(config: PushConfig, device: DeviceInfo) -> ChannelChoice {
     choose_channel(&device, &config).into()
 }

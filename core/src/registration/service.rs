@@ -10,7 +10,7 @@
 
 use super::actor::{Actor, Command, CommandSender, Deps, Progress};
 use super::state::{LogoutReason, RegistrationPhase, RegistrationState};
-use super::subscribers::{ListenerHandle, Subscribers};
+use super::subscribers::{Subscribers, Subscription};
 use super::traits::PushListener;
 use crate::channel::PushChannel;
 use crate::error::PushError;
@@ -134,7 +134,7 @@ impl RegistrationService {
 
     /// Adds a state subscriber (see [`Subscribers::subscribe`]); after
     /// shutdown it receives the final `ShutDown` state and nothing more.
-    pub fn subscribe(&self, listener: Arc<dyn PushListener>) -> ListenerHandle {
+    pub fn subscribe(&self, listener: Arc<dyn PushListener>) -> Subscription {
         self.subscribers.subscribe(listener)
     }
 

@@ -1,8 +1,8 @@
 //! The SQLite side of [`RegistrationStore`], in the core's database file.
-//! The tables are created by steps of the shared migration list
-//! (`store::db::MIGRATIONS`): `SCHEMA` (schema 2) for the last report, and
-//! `store/migrations/0003_registration_sequence.sql` for the sequence and
-//! the pending clears.
+//! The tables are created by the store's migration steps
+//! (`store/migrations/0002_registration_reported.sql` for the last report,
+//! `0003_registration_sequence.sql` for the sequence and the pending
+//! clears): the store owns every schema step.
 
 use super::store::{sequence_seed, PendingClear, RegistrationStore, ReportedToken};
 use crate::channel::PushChannel;
@@ -10,17 +10,6 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 use rusqlite::{params, OptionalExtension};
 use std::sync::Arc;
-
-/// One row at most (`id = 1`): the token last reported to the backend.
-pub(crate) const SCHEMA: &str = "\
-CREATE TABLE IF NOT EXISTS registration_reported (
-    id          INTEGER PRIMARY KEY CHECK (id = 1),
-    user_id     TEXT    NOT NULL,
-    channel     TEXT    NOT NULL,
-    business_id INTEGER NOT NULL,
-    token       TEXT    NOT NULL,
-    reported_at INTEGER NOT NULL
-);";
 
 /// Keeps the reported token in the core's one database file, through the
 /// shared [`Store`] (its initializer runs the migration that creates the

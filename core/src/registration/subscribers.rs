@@ -168,7 +168,7 @@ impl Subscribers {
     /// Adds `listener`: it receives the current state at once, then every
     /// change and error in order, until the handle is unsubscribed or
     /// dropped.
-    pub fn subscribe(self: &Arc<Self>, listener: Arc<dyn PushListener>) -> ListenerHandle {
+    pub fn subscribe(self: &Arc<Self>, listener: Arc<dyn PushListener>) -> Subscription {
         let subscriber = Arc::new(Subscriber {
             listener,
             queue: Mutex::new(Queue::default()),
@@ -183,7 +183,7 @@ impl Subscribers {
         if start {
             self.deliver(subscriber.clone());
         }
-        ListenerHandle {
+        Subscription {
             hub: Arc::downgrade(self),
             id,
             subscriber,
@@ -243,17 +243,15 @@ impl Subscribers {
     }
 }
 
-/// A subscription made with `add_listener`. Unsubscribing, or dropping the
-/// handle (Kotlin `close()`, the last Swift reference going away), ends it.
-#[derive(uniffi::Object)]
-pub struct ListenerHandle {
+/// One subscriber's place in [`Subscribers`]. Unsubscribing, or dropping
+/// it, ends the subscription (the facade exports it as `ListenerHandle`).
+pub struct Subscription {
     hub: Weak<Subscribers>,
     id: u64,
     subscriber: Arc<Subscriber>,
 }
 
-#[uniffi::export]
-impl ListenerHandle {
+impl Subscription {
     /// Ends the subscription: no callback starts after this returns (one
     /// already under way may still finish). Calling it again does nothing.
     pub fn unsubscribe(&self) {
@@ -264,7 +262,7 @@ impl ListenerHandle {
     }
 }
 
-impl Drop for ListenerHandle {
+impl Drop for Subscription {
     fn drop(&mut self) {
         self.unsubscribe();
     }

@@ -1,7 +1,8 @@
 //! The one place that creates, checks and migrates the core's SQLite file.
 //!
 //! Every module that keeps state in `<storage_dir>/pushcore.db` adds its
-//! tables as a step in [`MIGRATIONS`]; nothing else runs DDL. A file this
+//! tables as a step in [`MIGRATIONS`] (a file in `migrations/`); nothing
+//! else runs DDL. A file this
 //! code cannot trust (not SQLite, corrupt, written by a newer core, or some
 //! other program's database) is moved aside and replaced by an empty one:
 //! the core's state is a cache of recent history, so starting empty is
@@ -30,34 +31,31 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-/// Ordered, append-only: never edit or reorder a step that has shipped, add a
-/// new one at the end instead.
+/// Ordered, append-only, one file per step in `migrations/`: never edit or
+/// reorder a step that has shipped, add a new one at the end instead. The
+/// store's schema tests hold each shipped step's hash and upgrade every
+/// frozen schema in `fixtures/` (one per shipped version) to the latest.
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
         name: "dedup: seen keys per kind",
-        // `id` gives insertion order, which the row cap evicts by; the time
-        // index serves the TTL sweep; the unique index answers the lookup.
-        sql: "CREATE TABLE dedup_seen (
-              id INTEGER PRIMARY KEY,
-              kind INTEGER NOT NULL,
-              key TEXT NOT NULL,
-              first_seen_ms INTEGER NOT NULL,
-              source TEXT NOT NULL
-          );
-          CREATE UNIQUE INDEX dedup_seen_key ON dedup_seen(kind, key);
-          CREATE INDEX dedup_seen_time ON dedup_seen(first_seen_ms);",
+        sql: include_str!("migrations/0001_dedup_seen.sql"),
     },
     Migration {
         name: "registration: the token last reported",
-        sql: crate::registration::sqlite_store::SCHEMA,
+        sql: include_str!("migrations/0002_registration_reported.sql"),
     },
     Migration {
         name: "registration: sequence and pending clears",
         sql: include_str!("migrations/0003_registration_sequence.sql"),
     },
+    // The ledger (store/ledger/): one row per message the device showed (or
+    // learnt was recalled before it arrived) keyed by its dedup key, the
+    // logged-in account's receiver digest (no user id in clear), and the
+    // unread count per account kept by triggers in the same transaction as
+    // every change, so reading the badge is one lookup.
     Migration {
-        name: super::ledger::schema::NAME,
-        sql: super::ledger::schema::SCHEMA,
+        name: "ledger: shown notifications, their state and the logged-in account",
+        sql: include_str!("migrations/0004_ledger.sql"),
     },
 ];
 

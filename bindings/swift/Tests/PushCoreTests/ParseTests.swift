@@ -42,12 +42,12 @@ final class ParseTests: XCTestCase {
     }
 
     func testAndroidShapesAreDetectedFromTheirShape() throws {
-        let cases: [(ClickInput, TapChannel)] = [
+        let cases: [(ClickInput, PushChannel?)] = [
             (try ClickInput.fromAndroid(extras: ["key_message": ["messageId": "sdm1", "extra": ["ext": ext(chatType: 1, sender: "a")]]]), .xiaomi),
             (try ClickInput.fromAndroid(extras: ["entity": "{\"chatType\":1,\"sender\":\"b\"}"]), .oppo),
             (try ClickInput.fromAndroid(extras: ["ext": ext(chatType: 1, sender: "c"), "google.message_id": "0:1"], channelHint: .xiaomi), .fcm),
             (try ClickInput.fromAndroid(extras: ["ext": ext(chatType: 1, sender: "d")], channelHint: .vivo), .vivo),
-            (try ClickInput.fromAndroid(extras: ["ext": ext(chatType: 1, sender: "e")]), .unknown),
+            (try ClickInput.fromAndroid(extras: ["ext": ext(chatType: 1, sender: "e")]), nil),
         ]
         for (input, channel) in cases {
             XCTAssertEqual(try parseClickInput(input: input).channel, channel)

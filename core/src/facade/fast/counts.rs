@@ -72,7 +72,7 @@ const PAYLOAD_FINDING: Shape = Shape::Record(&[
 
 /// `NormalizedNotification`, field by field.
 pub const NORMALIZED_NOTIFICATION: Shape = Shape::Record(&[
-    Shape::Fixed(4),                   // channel
+    Shape::Optional(&Shape::Fixed(4)), // channel
     Shape::Optional(&Shape::Fixed(4)), // chat_type
     Shape::Optional(&Shape::Str),      // sender
     Shape::Optional(&Shape::Str),      // conversation_id
@@ -166,8 +166,9 @@ fn take<'a>(buf: &mut &'a [u8], n: usize) -> Result<&'a [u8], String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::channel::PushChannel;
     use crate::entity::{CallInfo, CallMedia, ChatType, NotificationAction};
-    use crate::payload::{NormalizedNotification, PayloadFinding, TapChannel};
+    use crate::payload::{NormalizedNotification, PayloadFinding};
     use crate::UniFfiTag;
     use uniffi::Lower;
 
@@ -175,7 +176,7 @@ mod tests {
     /// does not compile until its shape is added above.
     fn every_field_filled() -> NormalizedNotification {
         NormalizedNotification {
-            channel: TapChannel::Honor,
+            channel: Some(PushChannel::Honor),
             chat_type: Some(ChatType::Group),
             sender: Some("team".into()),
             conversation_id: Some("group_team".into()),

@@ -18,7 +18,7 @@
 //! | 6 | list | `i32` item count, then the items |
 
 use crate::error::{invalid_input, PushError};
-use crate::payload::limits::{self, MAX_DEPTH};
+use crate::limits::{self, MAX_DEPTH};
 use serde_json::{Map, Number, Value};
 
 pub const TAG_NULL: u8 = 0;

@@ -38,6 +38,18 @@
 //! an allocation failure (which aborts, uncatchably).
 //!
 //! No panic crosses: each function catches it and answers [`STATUS_PANIC`].
+//!
+//! The constants below are the protocol's one definition; `FastWire` and
+//! `FastLib` in FastCalls.kt mirror them, and a test here reads that file
+//! and fails when a value differs or one is missing. Every [`ABI_VERSION`]
+//! bump goes in CHANGELOG.md.
+//!
+//! When this door can go: once UniFFI's Kotlin bindings stop allocating per
+//! call, through the JNI-based Kotlin bindgen or the buffer-based FFI that
+//! upstream UniFFI has merged but not yet released. Then compare the
+//! generated calls with these in the JMH benchmarks (docs/performance.md);
+//! if they cost the same, point `FastCalls`' callers at the `PushCore`
+//! methods of the same names and delete this module and FastCalls.kt.
 
 mod counts;
 pub mod extras_tree;
@@ -45,7 +57,8 @@ pub mod extras_tree;
 use super::PushCore;
 use crate::channel::PushChannel;
 use crate::error::PushError;
-use crate::payload::{self, limits, ClickInput, NormalizedNotification};
+use crate::limits;
+use crate::payload::{self, ClickInput, NormalizedNotification};
 use crate::store::dedup::DedupKind;
 use crate::UniFfiTag;
 use extras_tree::TreeError;
@@ -106,6 +119,7 @@ fn serialize<T: Lower<UniFfiTag>>(value: T) -> Vec<u8> {
 }
 
 fn answer<T: Lower<UniFfiTag>>(result: Result<T, PushError>) -> Answer {
+    let result = super::errors::handled("fast door call", result);
     match result {
         Ok(value) => Answer::Value(serialize(value)),
         Err(error) => Answer::Error(serialize(error)),
@@ -565,7 +579,7 @@ mod tests {
     #[test]
     fn parse_answers_as_the_exported_function_for_every_channel() {
         for channel in &PushChannel::ALL {
-            let expected = payload::parse_click_input(tap(*channel)).unwrap();
+            let expected = payload::parse_click(tap(*channel)).unwrap();
             let (status, call) = parse_through_fast(tap(*channel), 16 * 1024);
             assert_eq!(status, STATUS_OK, "{channel:?}");
             assert!(!call.overflowed());
@@ -578,7 +592,7 @@ mod tests {
         let input = ClickInput::Ios {
             user_info_json: "not json".into(),
         };
-        let expected = payload::parse_click_input(input.clone()).unwrap_err();
+        let expected = payload::parse_click(input.clone()).unwrap_err();
         // Room for the arguments only: the error's text does not fit.
         let args = serialize(input.clone()).len();
         let (status, call) = parse_through_fast(input, args + HEADER_LEN);
@@ -843,5 +857,34 @@ mod tests {
         let status =
             unsafe { pushcore_fast_parse_android_tap(call.addr(), call.in_len, call.cap()) };
         assert_eq!(status, STATUS_BAD_CALL);
+    }
+
+    /// FastCalls.kt keeps a copy of each protocol constant; they must agree.
+    #[test]
+    fn the_kotlin_side_has_every_protocol_constant_with_the_same_value() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../bindings/kotlin/src/main/kotlin/dev/pushcore/FastCalls.kt"
+        );
+        let kotlin = std::fs::read_to_string(path).unwrap();
+        let value = |name: &str| -> Option<i64> {
+            kotlin.lines().find_map(|line| {
+                let rest = line.trim().strip_prefix("private ").unwrap_or(line.trim());
+                let rest = rest.strip_prefix("const val ")?.strip_prefix(name)?;
+                rest.trim().strip_prefix('=')?.trim().parse().ok()
+            })
+        };
+        let constants = [
+            ("ABI_VERSION", i64::from(ABI_VERSION)),
+            ("HEADER_LEN", HEADER_LEN as i64),
+            ("STATUS_OK", i64::from(STATUS_OK)),
+            ("STATUS_ERROR", i64::from(STATUS_ERROR)),
+            ("STATUS_PANIC", i64::from(STATUS_PANIC)),
+            ("STATUS_BAD_CALL", i64::from(STATUS_BAD_CALL)),
+            ("STATUS_NO_BUFFER", i64::from(STATUS_NO_BUFFER)),
+        ];
+        for (name, rust) in constants {
+            assert_eq!(value(name), Some(rust), "{name} in FastCalls.kt");
+        }
     }
 }

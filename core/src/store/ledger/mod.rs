@@ -18,7 +18,6 @@
 
 pub mod decide;
 pub mod identity;
-pub mod schema;
 
 pub use decide::{check_source, Decision, Incoming};
 pub use identity::{bounded, receiver_digest, Handle, RECEIVER_EXT_KEY};

@@ -27,6 +27,14 @@ import java.util.concurrent.atomic.AtomicLong
  * (and the taps, which record themselves) write to SQLite and may wait on
  * another process's lock, as [PushCore.checkAndMark] does: call them off
  * the main thread when you can.
+ *
+ * When this class can go: once UniFFI's Kotlin bindings stop allocating JNA
+ * structures per call, through the JNI-based Kotlin bindgen or the
+ * buffer-based FFI ("buffer FFI") that upstream UniFFI has merged but not yet
+ * released. Then measure the generated calls with the JMH benchmarks
+ * (docs/performance.md); if they are as cheap as these, replace each call here
+ * with the [PushCore] method of the same name, delete this file and
+ * `core/src/facade/fast/`, and note it in CHANGELOG.md.
  */
 class FastCalls(core: PushCore) : AutoCloseable {
     private val handle: Long
@@ -208,11 +216,14 @@ class FastCalls(core: PushCore) : AutoCloseable {
  * header and the answer out, in the same buffer.
  */
 internal object FastWire {
+    // The protocol's constants, as core/src/facade/fast/mod.rs defines them
+    // (a Rust test there checks that these lines match).
     const val HEADER_LEN = 16
     const val STATUS_OK = 0
     const val STATUS_ERROR = 1
     const val STATUS_PANIC = 2
     const val STATUS_BAD_CALL = 3
+    const val STATUS_NO_BUFFER = 4
 
     private const val INITIAL_CAPACITY = 16 * 1024
 
@@ -298,8 +309,11 @@ internal object FastWire {
     }
 
     fun <T> read(status: Int, buf: ByteBuffer, answer: FfiConverter<T, *>): T {
+        if (status == STATUS_NO_BUFFER) {
+            throw InternalException("FastCalls: the core refused the call's buffer (null or under $HEADER_LEN bytes)")
+        }
         if (status !in STATUS_OK..STATUS_BAD_CALL) {
-            throw InternalException("FastCalls: the core refused the call's buffer (status $status)")
+            throw InternalException("FastCalls: unknown status $status from the core")
         }
         val length = buf.getInt(0)
         val overflow = buf.getLong(8)
@@ -344,7 +358,8 @@ internal object FastWire {
 @Suppress("FunctionName")
 internal object FastLib {
     /**
-     * The protocol version this file speaks (`ABI_VERSION` in core/src/facade/fast/mod.rs).
+     * The protocol version this file speaks (`ABI_VERSION` in
+     * core/src/facade/fast/mod.rs; every bump is listed in CHANGELOG.md).
      * 4: `ReceivedOutcome.decision` replaced `dedup`; `TapOutcome` gained `badge`.
      */
     private const val ABI_VERSION = 4

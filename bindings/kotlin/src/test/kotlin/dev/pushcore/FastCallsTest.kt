@@ -191,7 +191,7 @@ class FastCallsTest {
             PushCore(TestSupport.exampleConfig(), dir.path).use { core ->
                 FastCalls(core).use { fast ->
                     val outer = fast.handleTap(tapOn(PushChannel.XIAOMI))
-                    assertEquals(TapChannel.XIAOMI, outer.notification.channel)
+                    assertEquals(PushChannel.XIAOMI, outer.notification.channel)
                     assertEquals(Route.C2cChat("alice"), outer.route)
                 }
             }
@@ -199,7 +199,7 @@ class FastCallsTest {
             removePushCoreLogger()
         }
         assertEquals(1, nested.size)
-        assertEquals(TapChannel.MEIZU, nested[0].channel)
+        assertEquals(PushChannel.MEIZU, nested[0].channel)
     }
 
     private fun addressOf(buf: ByteBuffer): Long = FastWire.Scratch(buf).address

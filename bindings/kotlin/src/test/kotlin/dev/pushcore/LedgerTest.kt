@@ -13,7 +13,7 @@ class LedgerTest {
         OutboundMessage(
             messageType = OutboundMessageType.TEXT,
             messageId = id,
-            chatType = OutboundChatType.C2C,
+            chatType = ChatType.C2C,
             sender = sender,
             content = content,
             sendTime = sendTime,

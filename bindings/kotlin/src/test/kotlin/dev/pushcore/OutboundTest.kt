@@ -15,7 +15,7 @@ class OutboundTest {
     )) = OutboundMessage(
         messageType = OutboundMessageType.TEXT,
         messageId = messageId,
-        chatType = OutboundChatType.C2C,
+        chatType = ChatType.C2C,
         sender = "alice",
         nickname = "Alice",
         content = "Hello",
@@ -67,7 +67,7 @@ class OutboundTest {
 
     @Test
     fun `options default to none set, which OPPO and custom messages cannot live with`() {
-        val bare = OutboundMessage(messageType = OutboundMessageType.CUSTOM, chatType = OutboundChatType.GROUP, sender = "@TGS#1")
+        val bare = OutboundMessage(messageType = OutboundMessageType.CUSTOM, chatType = ChatType.GROUP, sender = "@TGS#1")
         assertEquals(listOf("all:ERROR:custom_without_desc", "oppo:ERROR:oppo_channel_id_missing"), codes(buildPush(bare)))
         assertTrue(buildPush(bare).ext.contains("\"chatType\":2"))
         assertEquals(listOf("custom_without_desc", "oppo_channel_id_missing"), buildPush(bare).errors.map { it.code }.sorted())
@@ -114,7 +114,7 @@ class OutboundTest {
     @Test
     fun `simulated taps parse back to the sent message on every channel`() {
         val tricky = message().copy(
-            chatType = OutboundChatType.GROUP,
+            chatType = ChatType.GROUP,
             sender = "@TGS#群;a=b",
             content = "你好 👨‍👩‍👧 \"q\" \\ ; %41",
             messageId = "id;\"1\"",
@@ -122,8 +122,8 @@ class OutboundTest {
         for (m in listOf(message(), tricky)) {
             for (channel in PushChannel.values()) {
                 val n = parseClickInput(clickInputFromJson(simulateDelivery(m, channel)))
-                assertEquals(channel.name, n.channel.name)
-                assertEquals(m.chatType.name, n.chatType?.name)
+                assertEquals(channel, n.channel)
+                assertEquals(m.chatType, n.chatType)
                 assertEquals(m.sender, n.sender, "$channel")
                 assertEquals(m.content, n.content, "$channel")
                 assertEquals(m.messageId, n.messageId, "$channel")
@@ -134,7 +134,7 @@ class OutboundTest {
     @Test
     fun `the documented example file reads through the bindings`() {
         val m = OutboundMessage.fromJson(File(TestSupport.repo, "docs/examples/message.json").readText())
-        assertEquals(OutboundChatType.C2C, m.chatType)
+        assertEquals(ChatType.C2C, m.chatType)
         assertEquals(VendorImportance.NORMAL, m.options.huaweiImportance)
         assertNull(m.options.iosImage)
         assertEquals(emptyList<PushFinding>(), buildPush(m).findings)

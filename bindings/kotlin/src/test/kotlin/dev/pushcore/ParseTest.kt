@@ -21,7 +21,7 @@ class ParseTest {
     private data class Fixture(
         val name: String,
         val input: ClickInput,
-        val channel: TapChannel,
+        val channel: PushChannel?,
         val chatType: ChatType,
         val sender: String,
         val action: NotificationAction = NotificationAction.Chat,
@@ -44,7 +44,7 @@ class ParseTest {
                     ),
                 ),
             ),
-            TapChannel.XIAOMI, ChatType.C2C, "user_42",
+            PushChannel.XIAOMI, ChatType.C2C, "user_42",
             vendorMessageId = "sdm04123", title = "Lin", body = "Are you there?",
         ),
         Fixture(
@@ -54,19 +54,19 @@ class ParseTest {
                 dataUri = "intent://com.example.im/push#Intent;scheme=pushscheme;S.ext=${uriEncode(ext(2, "grp 1"))};end",
                 channelHint = PushChannel.HUAWEI,
             ),
-            TapChannel.HUAWEI, ChatType.GROUP, "grp 1",
+            PushChannel.HUAWEI, ChatType.GROUP, "grp 1",
         ),
         Fixture(
             "honor ext extra",
             ClickInputs.android(mapOf("ext" to ext(1, "bob", action = 2)), channelHint = PushChannel.HONOR),
-            TapChannel.HONOR, ChatType.C2C, "bob", action = NotificationAction.Call,
+            PushChannel.HONOR, ChatType.C2C, "bob", action = NotificationAction.Call,
         ),
         Fixture(
             "oppo entity extra",
             ClickInputs.android(
                 mapOf("entity" to """{"chatType":1,"sender":"frank","action":1}""", "orderId" to "o-1"),
             ),
-            TapChannel.OPPO, ChatType.C2C, "frank",
+            PushChannel.OPPO, ChatType.C2C, "frank",
         ),
         Fixture(
             "vivo ext with a nested bundle, numbers, lists",
@@ -78,12 +78,12 @@ class ParseTest {
                 ),
                 channelHint = PushChannel.VIVO,
             ),
-            TapChannel.VIVO, ChatType.GROUP, "g-vivo",
+            PushChannel.VIVO, ChatType.GROUP, "g-vivo",
         ),
         Fixture(
             "meizu selfDefineContentString",
             ClickInputs.android(mapOf("selfDefineContentString" to JsonText.encode(mapOf("ext" to ext(1, "kim"))))),
-            TapChannel.MEIZU, ChatType.C2C, "kim",
+            PushChannel.MEIZU, ChatType.C2C, "kim",
         ),
         Fixture(
             "fcm tray intent, shape beats the hint",
@@ -96,7 +96,7 @@ class ParseTest {
                 ),
                 channelHint = PushChannel.XIAOMI,
             ),
-            TapChannel.FCM, ChatType.C2C, "leo", vendorMessageId = "0:1732600000%abc",
+            PushChannel.FCM, ChatType.C2C, "leo", vendorMessageId = "0:1732600000%abc",
         ),
         Fixture(
             "apns userInfo map",
@@ -106,12 +106,12 @@ class ParseTest {
                     "ext" to ext(1, "ned"),
                 ),
             ),
-            TapChannel.APNS, ChatType.C2C, "ned", title = "Lin", body = "Are you there?",
+            PushChannel.APNS, ChatType.C2C, "ned", title = "Lin", body = "Are you there?",
         ),
         Fixture(
             "apns userInfo JSON",
             ClickInputs.iosJson("""{"aps":{"alert":"[3 new]"},"ext":${JsonText.encode(ext(2, "g-ios"))}}"""),
-            TapChannel.APNS, ChatType.GROUP, "g-ios", body = "[3 new]",
+            PushChannel.APNS, ChatType.GROUP, "g-ios", body = "[3 new]",
         ),
     )
 
@@ -172,7 +172,7 @@ class ParseTest {
         )
         assertTrue(input is ClickInput.Android)
         assertEquals(PushChannel.HONOR, (input as ClickInput.Android).channelHint)
-        assertEquals(TapChannel.HONOR, parseClickInput(input).channel)
+        assertEquals(PushChannel.HONOR, parseClickInput(input).channel)
     }
 
     @Test

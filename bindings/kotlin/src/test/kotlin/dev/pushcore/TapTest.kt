@@ -18,7 +18,7 @@ class TapTest {
             val first = core.handleTap(clickInputFromJson(simulateDelivery(message, PushChannel.HONOR)))
             assertEquals(Route.C2cChat("alice"), first.route)
             assertEquals(DedupOutcome.Fresh, first.dedup)
-            assertEquals(TapChannel.HONOR, first.notification.channel)
+            assertEquals(PushChannel.HONOR, first.notification.channel)
             val again = core.handleTap(clickInputFromJson(simulateDelivery(message, PushChannel.APNS)))
             assertEquals(first.route, again.route)
             val dup = again.dedup

@@ -31,29 +31,29 @@ class TimShapesTest {
         val hint: PushChannel?,
         val route: Route,
         val conversationId: String?,
-        val channel: TapChannel,
+        val channel: PushChannel?,
         val findings: List<String> = emptyList(),
     )
 
     private val cases = listOf(
-        Case("gson signed customData", mapOf("ext" to gsonExt), PushChannel.VIVO, Route.C2cChat("user_7"), "c2c_user_7", TapChannel.VIVO),
+        Case("gson signed customData", mapOf("ext" to gsonExt), PushChannel.VIVO, Route.C2cChat("user_7"), "c2c_user_7", PushChannel.VIVO),
         Case(
             "group call", mapOf("ext" to groupCallExt, "_push_msgid" to "hw-1", "_push_notifyid" to "42"), null,
             Route.Call(ChatType.GROUP, "carol", "@TGS#team", "call-77", CallMedia.VIDEO, listOf("bob", "dave")),
-            "group_@TGS#team", TapChannel.HUAWEI,
+            "group_@TGS#team", PushChannel.HUAWEI,
         ),
         Case(
             "flutter conversationID", mapOf("ext" to """{"conversationID":"group_@TGS#f"}"""), PushChannel.HONOR,
-            Route.GroupChat("@TGS#f"), "group_@TGS#f", TapChannel.HONOR,
+            Route.GroupChat("@TGS#f"), "group_@TGS#f", PushChannel.HONOR,
         ),
         Case(
             "entity of app keys", mapOf("ext" to """{"entity":{"key1":"value1"}}""", "vivo_push_messageId" to "77"), null,
-            Route.Home, null, TapChannel.VIVO,
+            Route.Home, null, PushChannel.VIVO,
         ),
         Case(
             "malformed optional fields",
             mapOf("entity" to """{"chatType":1,"sender":"u9","nickname":{"a":1},"sendTime":"later","customData":[1,999]}"""),
-            null, Route.C2cChat("u9"), "c2c_u9", TapChannel.OPPO,
+            null, Route.C2cChat("u9"), "c2c_u9", PushChannel.OPPO,
             listOf("entity.nickname", "entity.sendTime", "entity.customData"),
         ),
     )
@@ -110,7 +110,7 @@ class TimShapesTest {
     fun `a group call built with buildPush parses back to its group on every channel`() {
         val message = OutboundMessage(
             messageType = OutboundMessageType.CUSTOM,
-            chatType = OutboundChatType.GROUP,
+            chatType = ChatType.GROUP,
             sender = "carol",
             content = "Carol is calling",
             options = OfflinePushOptions(desc = "Carol is calling", oppoChannelId = "im"),

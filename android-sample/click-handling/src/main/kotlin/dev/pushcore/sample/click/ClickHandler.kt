@@ -56,7 +56,7 @@ class ClickHandler(
             return TapDecision(Screen.Home, channel = "unknown", duplicate = false, error = code)
         }
         val notification = outcome.notification
-        val channel = notification.channel.name.lowercase()
+        val channel = notification.channel?.name?.lowercase() ?: "unknown"
         if (notification.newerVersion) log("tap from a newer entity version ${notification.version}")
         // A broken store must not block navigation (dedup == null): the core
         // logged why, and the tap is treated as the first one.

@@ -24,7 +24,7 @@ class TapFromMapsTest {
             val fromMaps = core.parseClick(tap.toClickInput())
             val recorded = core.parseClick(RecordedTaps.load(channel))
             assertEquals(recorded, fromMaps)
-            assertEquals(channel, fromMaps.channel.name.lowercase())
+            assertEquals(channel, fromMaps.channel?.name?.lowercase())
         }
     }
 

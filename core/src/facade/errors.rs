@@ -1,0 +1,124 @@
+//! Where an internal error becomes the exported [`PushError`], once, and is
+//! logged, once, at a level chosen by what the app can do about it: the
+//! pattern of application-services' `handle_error`, as one small function
+//! instead of a proc-macro crate.
+//!
+//! Internal modules return [`Error`] (or a `PushError` that is already one
+//! of its categories); every exported method passes its result through
+//! [`handled`] with its own name, so a failure is logged with the call it
+//! failed in, and never twice.
+
+use crate::error::{Error, PushError};
+use log::Level;
+
+/// The level a failure is logged at. The caller's own mistakes (bad input,
+/// wrong state) are debug lines: the exception tells the caller already.
+/// What the app cannot see coming (its platform failing or timing out, the
+/// disk, a bug) is a warning or an error.
+fn level(error: &PushError) -> Level {
+    match error {
+        PushError::InvalidInput { .. }
+        | PushError::NoPushPayload { .. }
+        | PushError::InvalidExt { .. }
+        | PushError::UnsupportedPayload { .. }
+        | PushError::TooLarge { .. }
+        | PushError::InvalidConfig { .. }
+        | PushError::InvalidState { .. } => Level::Debug,
+        PushError::Platform { .. } | PushError::Timeout { .. } | PushError::Storage { .. } => {
+            Level::Warn
+        }
+        PushError::Internal { .. } => Level::Error,
+    }
+}
+
+/// Whether the message may be logged: our own storage and internal errors
+/// name files and SQLite codes; the others may quote input or the app's
+/// own messages (user ids, tokens), so only their code is logged.
+fn message_is_ours(error: &PushError) -> bool {
+    matches!(
+        error,
+        PushError::Storage { .. } | PushError::Internal { .. }
+    )
+}
+
+/// The one conversion of an exported call's result.
+pub(super) fn handled<T, E: Into<Error>>(call: &str, result: Result<T, E>) -> Result<T, PushError> {
+    result.map_err(|e| {
+        let error = PushError::from(e.into());
+        let level = level(&error);
+        if message_is_ours(&error) {
+            log::log!(target: "pushcore::facade", level, "{call} failed: {}: {}", error.code(), error.message());
+        } else {
+            log::log!(target: "pushcore::facade", level, "{call} failed: {}", error.code());
+        }
+        error
+    })
+}
+
+/// [`handled`] for an exported call whose body is more than one expression.
+pub(super) fn handled_call<T, E: Into<Error>>(
+    call: &str,
+    body: impl FnOnce() -> Result<T, E>,
+) -> Result<T, PushError> {
+    handled(call, body())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_become_their_public_category_and_values_pass_through() {
+        let sqlite: Result<(), Error> = Err(rusqlite::Error::InvalidQuery.into());
+        assert_eq!(handled("t", sqlite).unwrap_err().code(), "storage");
+        let public: Result<(), PushError> = Err(PushError::TooLarge { reason: "r".into() });
+        assert_eq!(handled("t", public).unwrap_err().code(), "too_large");
+        assert_eq!(handled::<_, PushError>("t", Ok(7)).unwrap(), 7);
+    }
+
+    #[test]
+    fn the_callers_mistakes_are_quiet_and_failures_it_cannot_see_are_loud() {
+        let table = [
+            (
+                PushError::InvalidInput { reason: "u".into() },
+                Level::Debug,
+                false,
+            ),
+            (
+                PushError::InvalidState { reason: "s".into() },
+                Level::Debug,
+                false,
+            ),
+            (
+                PushError::Platform {
+                    reason: "tok-123".into(),
+                },
+                Level::Warn,
+                false,
+            ),
+            (
+                PushError::Timeout { reason: "t".into() },
+                Level::Warn,
+                false,
+            ),
+            (
+                PushError::Storage {
+                    reason: "disk".into(),
+                },
+                Level::Warn,
+                true,
+            ),
+            (
+                PushError::Internal {
+                    reason: "bug".into(),
+                },
+                Level::Error,
+                true,
+            ),
+        ];
+        for (error, expected, logs_message) in table {
+            assert_eq!(level(&error), expected, "{error:?}");
+            assert_eq!(message_is_ours(&error), logs_message, "{error:?}");
+        }
+    }
+}
