@@ -37,7 +37,9 @@ pub struct TapOutcome {
 impl PushCore {
     /// Handles a notification tap in one call: parses whatever the channel
     /// delivered, records it as clicked (source: the channel's name) and
-    /// returns the destination. Open `route` unless `dedup` is `Duplicate`.
+    /// returns the destination. Always open `route` (the user tapped; the
+    /// same message tapped twice opens the same screen); `dedup` only says
+    /// whether to run one-time effects (counting the open, marking read).
     /// A tap on a notification of another account than the one logged in
     /// (or with nobody logged in) routes to `Home`, never into that
     /// account's chat.
