@@ -22,6 +22,7 @@
 //! showing it twice is the lesser harm than swallowing it.
 
 use super::dedup_key::DIGEST_PREFIX;
+use super::prune::{prune, prune_sql, seconds_to_ms, PruneSql};
 use super::Store;
 use crate::config::DedupSettings;
 use crate::error::{invalid_input, Error, PushError, Result};
@@ -70,26 +71,11 @@ pub const MAX_SOURCE_BYTES: usize = 64;
 
 /// Pruning runs after this many fresh inserts, so its cost is spread thin.
 const PRUNE_EVERY: u32 = 64;
-/// At most this many rows go per prune statement: a prune never stalls a
-/// caller for long even after the cap was lowered or the app slept a week.
-const PRUNE_BATCH: i64 = 1000;
-
 const UPSERT: &str = "INSERT INTO dedup_seen(kind, key, first_seen_ms, source) VALUES (?1, ?2, ?3, ?4)
      ON CONFLICT(kind, key) DO UPDATE SET first_seen_ms = excluded.first_seen_ms, source = excluded.source
      WHERE first_seen_ms < ?5 OR first_seen_ms > ?6";
 const LOOKUP: &str = "SELECT first_seen_ms, source FROM dedup_seen WHERE kind = ?1 AND key = ?2";
-/// Oldest by insertion order: rows below the newest id minus the cap. Ids
-/// only grow (except when the newest row itself is deleted), so this keeps
-/// at most `max_rows` rows without counting them.
-const PRUNE_CAP: &str = "DELETE FROM dedup_seen WHERE id <= min(
-         (SELECT max(id) FROM dedup_seen) - ?1,
-         (SELECT min(id) FROM dedup_seen) + ?2)";
-/// Uses the time index; touches only expired rows.
-const PRUNE_TTL: &str = "DELETE FROM dedup_seen WHERE id IN (
-         SELECT id FROM dedup_seen WHERE first_seen_ms < ?1 ORDER BY first_seen_ms LIMIT ?2)";
-/// Rows stamped too far ahead of now to be trusted (see the module doc).
-const PRUNE_FUTURE: &str = "DELETE FROM dedup_seen WHERE id IN (
-         SELECT id FROM dedup_seen WHERE first_seen_ms > ?1 ORDER BY first_seen_ms DESC LIMIT ?2)";
+const PRUNE: PruneSql = prune_sql!("dedup_seen", "first_seen_ms");
 
 /// Row count and disk use, for diagnostics.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -172,25 +158,13 @@ impl Dedup {
         Ok(outcome)
     }
 
-    /// Drops expired rows and rows over the cap, oldest first, in bounded
-    /// batches. Returns how many rows went.
+    /// Drops expired rows, rows stamped too far ahead of now, and rows over
+    /// the cap, in bounded batches (see `store::prune`). Returns how many went.
     pub fn prune(&self) -> Result<u64> {
         let now = self.store.clock().now_ms();
-        let ttl_ms = seconds_to_ms(self.settings.ttl_seconds);
-        let (cutoff, future) = (now.saturating_sub(ttl_ms), now.saturating_add(ttl_ms));
-        let cap = i64::try_from(self.settings.max_rows).unwrap_or(i64::MAX);
-        self.store.with_conn(|conn| {
-            let ttl = conn
-                .prepare_cached(PRUNE_TTL)?
-                .execute(params![cutoff, PRUNE_BATCH])?;
-            let ahead = conn
-                .prepare_cached(PRUNE_FUTURE)?
-                .execute(params![future, PRUNE_BATCH])?;
-            let over = conn
-                .prepare_cached(PRUNE_CAP)?
-                .execute(params![cap, PRUNE_BATCH])?;
-            Ok((ttl + ahead + over) as u64)
-        })
+        let s = &self.settings;
+        self.store
+            .with_conn(|conn| Ok(prune(conn, &PRUNE, now, s.ttl_seconds, s.max_rows)?))
     }
 
     pub fn stats(&self) -> Result<DedupStats> {
@@ -210,10 +184,6 @@ impl Dedup {
 fn count_rows(conn: &Connection) -> Result<u64> {
     let n: i64 = conn.query_row("SELECT count(*) FROM dedup_seen", [], |r| r.get(0))?;
     Ok(n.max(0) as u64)
-}
-
-fn seconds_to_ms(seconds: u64) -> i64 {
-    i64::try_from(seconds.saturating_mul(1000)).unwrap_or(i64::MAX)
 }
 
 fn validate(key: &str, source: &str) -> Result<()> {

@@ -11,6 +11,7 @@ pub mod dedup;
 pub mod dedup_key;
 mod file_identity;
 pub mod ledger;
+mod prune;
 
 use crate::error::{Error, Result};
 use rusqlite::Connection;

@@ -22,6 +22,7 @@ pub mod identity;
 pub use decide::{check_source, Decision, Incoming};
 pub use identity::{bounded, receiver_digest, Handle, RECEIVER_EXT_KEY};
 
+use super::prune::{prune, prune_sql, PruneSql};
 use super::Store;
 use crate::config::DedupSettings;
 use crate::error::Result;
@@ -183,8 +184,6 @@ pub struct Entry {
 
 /// Pruning runs after this many inserts (as for dedup).
 const PRUNE_EVERY: u32 = 64;
-/// At most this many rows go per prune statement.
-const PRUNE_BATCH: i64 = 1000;
 
 const SESSION: &str = "SELECT account FROM ledger_account WHERE id = 1";
 /// The login state and the message's state in one step (the hot path).
@@ -241,11 +240,7 @@ const BADGE_OF: &str = "SELECT coalesce(sum(shown), 0) FROM ledger_unread WHERE 
 const BADGE_ALL: &str = "SELECT coalesce(sum(shown), 0) FROM ledger_unread";
 const LIST: &str = "SELECT message_key, account, conversation, handle_tag, handle_id, message_ms,
          shown_ms, state, source FROM ledger_shown ORDER BY id DESC LIMIT ?1";
-const PRUNE_TTL: &str = "DELETE FROM ledger_shown WHERE id IN (
-         SELECT id FROM ledger_shown WHERE shown_ms < ?1 ORDER BY shown_ms LIMIT ?2)";
-const PRUNE_CAP: &str = "DELETE FROM ledger_shown WHERE id <= min(
-         (SELECT max(id) FROM ledger_shown) - ?1,
-         (SELECT min(id) FROM ledger_shown) + ?2)";
+const PRUNE: PruneSql = prune_sql!("ledger_shown", "shown_ms");
 
 pub struct Ledger {
     store: Arc<Store>,
@@ -548,22 +543,13 @@ impl Ledger {
         })
     }
 
-    /// Drops expired rows and rows over the cap, oldest first, in bounded
-    /// batches. Returns how many went.
+    /// Drops expired rows, rows stamped too far ahead of now, and rows over
+    /// the cap, in bounded batches (see `store::prune`). Returns how many went.
     pub fn prune(&self) -> Result<u64> {
-        let ttl_ms =
-            i64::try_from(self.settings.ttl_seconds.saturating_mul(1000)).unwrap_or(i64::MAX);
-        let cutoff = self.store.clock().now_ms().saturating_sub(ttl_ms);
-        let cap = i64::try_from(self.settings.max_rows).unwrap_or(i64::MAX);
-        self.store.with_conn(|conn| {
-            let ttl = conn
-                .prepare_cached(PRUNE_TTL)?
-                .execute(params![cutoff, PRUNE_BATCH])?;
-            let over = conn
-                .prepare_cached(PRUNE_CAP)?
-                .execute(params![cap, PRUNE_BATCH])?;
-            Ok((ttl + over) as u64)
-        })
+        let now = self.store.clock().now_ms();
+        let s = &self.settings;
+        self.store
+            .with_conn(|conn| Ok(prune(conn, &PRUNE, now, s.ttl_seconds, s.max_rows)?))
     }
 
     /// Counts an insert; every [`PRUNE_EVERY`] runs a prune whose failure

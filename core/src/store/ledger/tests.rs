@@ -347,6 +347,44 @@ fn rows_expire_with_the_dedup_ttl_and_the_row_cap_holds() {
 }
 
 #[test]
+fn rows_shown_while_the_clock_ran_a_day_ahead_are_pruned_once_it_is_set_back() {
+    let f = Fixture::new();
+    let ledger = f.ledger_with(DedupSettings {
+        ttl_seconds: 3600,
+        max_rows: 100,
+        digest_window_seconds: 120,
+    });
+    f.advance_ms(86_400_000);
+    show(&ledger, "from_the_future", "c2c_bob", 0);
+    f.advance_ms(-86_400_000);
+    show(&ledger, "now", "c2c_bob", 0);
+    assert_eq!(ledger.prune().unwrap(), 1);
+    let left: Vec<String> = ledger
+        .entries(10)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.message_key)
+        .collect();
+    assert_eq!(left, vec![key("now")]);
+    assert_eq!(ledger.badge().unwrap(), 1);
+}
+
+#[test]
+fn rows_shown_less_than_the_ttl_ahead_are_kept() {
+    let f = Fixture::new();
+    let ledger = f.ledger_with(DedupSettings {
+        ttl_seconds: 3600,
+        max_rows: 100,
+        digest_window_seconds: 120,
+    });
+    f.advance_ms(60_000);
+    show(&ledger, "a_minute_ahead", "c2c_bob", 0);
+    f.advance_ms(-60_000);
+    assert_eq!(ledger.prune().unwrap(), 0);
+    assert_eq!(ledger.badge().unwrap(), 1);
+}
+
+#[test]
 fn oversized_ids_are_bounded_and_still_found() {
     let f = Fixture::new();
     let ledger = f.ledger();
