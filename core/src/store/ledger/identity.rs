@@ -74,12 +74,28 @@ impl Handle {
             tag,
         }
     }
+
+    /// The handle a conversation's one notification is shown under (when
+    /// notifications are grouped per conversation): a new message of the
+    /// conversation replaces it in place. The sending side derives the
+    /// vendors' notify ids from the same function, so a vendor-shown
+    /// notification and an app-shown one of one conversation agree on the
+    /// number. Pinned by a test: installed apps and senders must agree.
+    pub fn for_conversation(conversation_id: &str) -> Handle {
+        Handle::for_message(&format!("{CONVERSATION_TAG_PREFIX}{conversation_id}"))
+    }
 }
+
+/// Conversation handles' tags start with this; message tags are dedup keys
+/// (`im:`, `vendor#`, `digest:`...), so the two never meet.
+pub const CONVERSATION_TAG_PREFIX: &str = "conv:";
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    const PINNED_C2C_BOB_ID: i32 = 438_054_827;
 
     #[test]
     fn receiver_digests_are_short_stable_and_hide_the_id() {
@@ -106,6 +122,20 @@ mod tests {
         let mut other = long.clone();
         other.push('x');
         assert_ne!(bounded(&other), b, "the tail still counts");
+    }
+
+    #[test]
+    fn conversation_handles_are_pinned_and_never_a_message_handle() {
+        let h = Handle::for_conversation("c2c_bob");
+        assert_eq!(h.tag, "conv:c2c_bob");
+        assert_eq!(h, Handle::for_conversation("c2c_bob"));
+        assert_ne!(h, Handle::for_message("c2c_bob"));
+        assert_eq!(
+            h.id, PINNED_C2C_BOB_ID,
+            "senders and installed apps must agree"
+        );
+        let long = Handle::for_conversation(&"g".repeat(2000));
+        assert!(long.tag.len() <= MAX_ID_BYTES && long.id >= 0);
     }
 
     proptest! {
