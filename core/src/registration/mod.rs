@@ -33,4 +33,4 @@ pub use device::{ApnsEnvironment, DeviceInfo, DeviceOs, VendorSupport};
 pub use select::{choose_channel, ChannelChoice, Choice, Selection};
 pub use state::{LogoutReason, RegistrationError, RegistrationPhase, RegistrationState};
 pub use subscribers::Subscription;
-pub use traits::{PushListener, PushPlatform, TokenClear, TokenReport, TokenReporter};
+pub use traits::{CallError, PushListener, PushPlatform, TokenClear, TokenReport, TokenReporter};
