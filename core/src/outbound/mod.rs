@@ -168,7 +168,7 @@ pub fn simulate_delivery(
 pub(crate) fn simulated_tap(message_json: &str, channel: PushChannel) -> crate::ClickInput {
     let tap = outbound_message_from_json(message_json.into())
         .and_then(|message| simulate(&message, channel))
-        .and_then(|json| crate::payload::click_input_from_json(&json.to_string()));
+        .and_then(|json| Ok(crate::payload::click_input_from_json(&json.to_string())?));
     match tap {
         Ok(input) => input,
         Err(e) => panic!("simulated {channel:?} tap of {message_json}: {e}"),
