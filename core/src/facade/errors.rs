@@ -4,7 +4,7 @@
 //! instead of a proc-macro crate.
 //!
 //! Internal modules return their own error ([`ConfigError`],
-//! [`PayloadError`], [`crate::error::Error`], or
+//! [`PayloadError`], [`OutboundError`], [`crate::error::Error`], or
 //! a `PushError` that is already one of its categories); the `From` impls
 //! below are the one place each becomes a public category, and every
 //! exported method passes its result through [`handled`] with its own name,
@@ -12,6 +12,7 @@
 
 use crate::config::ConfigError;
 use crate::error::PushError;
+use crate::outbound::OutboundError;
 use crate::payload::PayloadError;
 use log::Level;
 
@@ -33,6 +34,16 @@ impl From<PayloadError> for PushError {
             PayloadError::NoPushPayload(reason) => PushError::NoPushPayload { reason },
             PayloadError::Checked(error) => error,
         }
+    }
+}
+
+impl From<OutboundError> for PushError {
+    fn from(error: OutboundError) -> Self {
+        let reason = match error {
+            OutboundError::Invalid(reason) => reason,
+            OutboundError::Json(_) => error.to_string(),
+        };
+        PushError::InvalidInput { reason }
     }
 }
 
