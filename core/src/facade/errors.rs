@@ -117,6 +117,63 @@ mod tests {
     }
 
     #[test]
+    fn each_internal_error_reaches_the_app_with_its_documented_code_and_message() {
+        let bad_json = || serde_json::from_str::<u8>("x").unwrap_err();
+        let table: [(PushError, &str, &str); 8] = [
+            (
+                ConfigError::Json(bad_json()).into(),
+                "invalid_input",
+                "config JSON: expected value at line 1 column 1",
+            ),
+            (
+                ConfigError::Invalid(vec!["a: x".into(), "b: y".into()]).into(),
+                "invalid_config",
+                "a: x; b: y",
+            ),
+            (
+                PayloadError::Unreadable("`extras` must be a JSON object".into()).into(),
+                "invalid_input",
+                "`extras` must be a JSON object",
+            ),
+            (
+                PayloadError::NoPushPayload("userInfo has no `ext`".into()).into(),
+                "no_push_payload",
+                "userInfo has no `ext`",
+            ),
+            (
+                PayloadError::Checked(PushError::TooLarge {
+                    reason: "big".into(),
+                })
+                .into(),
+                "too_large",
+                "big",
+            ),
+            (
+                OutboundError::Invalid("sender must not be empty".into()).into(),
+                "invalid_input",
+                "sender must not be empty",
+            ),
+            (
+                OutboundError::Json(bad_json()).into(),
+                "invalid_input",
+                "message JSON: expected value at line 1 column 1",
+            ),
+            (
+                ConfigError::Unreadable {
+                    path: "/nope.json".into(),
+                    source: std::io::Error::other("gone"),
+                }
+                .into(),
+                "invalid_input",
+                "cannot read config /nope.json: gone",
+            ),
+        ];
+        for (error, code, message) in table {
+            assert_eq!((error.code(), error.message().as_str()), (code, message));
+        }
+    }
+
+    #[test]
     fn the_callers_mistakes_are_quiet_and_failures_it_cannot_see_are_loud() {
         let table = [
             (
