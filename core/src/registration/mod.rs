@@ -3,7 +3,9 @@
 //! current, and stop the moment the session ends.
 //!
 //! - [`device`] and [`select`]: which channel a device uses.
-//! - [`traits`]: what the app implements (platform, reporter, listener).
+//! - [`traits`]: the seams registration calls (platform, reporter,
+//!   listener) as plain Rust; the app's implementations of the exported
+//!   twins arrive through the facade's adapters (`facade/foreign.rs`).
 //! - [`actor`]: the state machine, one serialized task; `lanes` orders its
 //!   calls into the app by completion, `clears` retries ended sessions' clears.
 //! - [`service`]: runs the actor on the core's single background thread.
