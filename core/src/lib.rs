@@ -31,7 +31,8 @@ pub use facade::{dedup_fields_for_notification, derive_dedup_key, DedupFields, P
 pub use facade::{
     LedgerChange, NotificationHandle, ReceivedDecision, ReceivedOutcome, SuppressReason, TapOutcome,
 };
-pub use logging::{LogForwarder, LogLevel, LogRecord};
+pub use facade::{LogForwarder, PushListener, PushPlatform, TokenReporter};
+pub use logging::{LogLevel, LogRecord};
 pub use payload::{ClickInput, NormalizedNotification};
 pub use routing::Route;
 

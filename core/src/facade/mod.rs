@@ -10,6 +10,7 @@ mod dedup;
 mod diagnostics;
 mod errors;
 pub mod fast;
+mod foreign;
 pub mod functions;
 mod ledger;
 mod parse;
@@ -18,6 +19,7 @@ mod registration;
 mod tap;
 
 pub use dedup::{dedup_fields_for_notification, derive_dedup_key, DedupFields};
+pub use foreign::{LogForwarder, PushListener, PushPlatform, TokenReporter};
 pub use ledger::{LedgerChange, NotificationHandle, ReceivedDecision, SuppressReason};
 pub use received::ReceivedOutcome;
 pub use tap::TapOutcome;
