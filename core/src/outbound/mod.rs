@@ -19,7 +19,11 @@ mod text;
 mod validate;
 
 #[cfg(test)]
+mod grouping_tests;
+#[cfg(test)]
 mod round_trip;
+#[cfg(test)]
+mod shade_tests;
 #[cfg(test)]
 mod tests;
 
