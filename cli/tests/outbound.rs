@@ -227,7 +227,8 @@ fn from(sender: &str, id: &str, policy: &str) -> String {
 #[test]
 fn build_push_prints_each_channels_grouping_fields_and_keeps_them_out_of_the_rest_form() {
     // `c2c_bob`'s notify id is pinned by the ledger: senders and apps agree.
-    let table: [(&str, &str, &[(&str, &str, &str)]); 3] = [
+    type Fields<'a> = &'a [(&'a str, &'a str, &'a str)];
+    let table: [(&str, &str, Fields); 3] = [
         (
             "",
             "per_conversation",

@@ -50,6 +50,14 @@ fn on(channel: PushChannel, message: &OutboundMessage) -> (Vec<(String, String)>
     (fields, c.effect)
 }
 
+/// A row: the policy asked, the channel, its fields and effect.
+type Row<'a> = (
+    Option<NotificationGrouping>,
+    PushChannel,
+    Vec<(&'a str, &'a str)>,
+    GroupingEffect,
+);
+
 fn pairs(rows: &[(&str, &str)]) -> Vec<(String, String)> {
     rows.iter()
         .map(|(n, v)| (n.to_string(), v.to_string()))
@@ -69,7 +77,7 @@ fn each_channel_sets_its_own_field_per_policy() {
         (fields::APNS_COLLAPSE_ID, message_key.as_str()),
     ];
     #[rustfmt::skip]
-    let table: Vec<(Option<NotificationGrouping>, PushChannel, Vec<(&str, &str)>, GroupingEffect)> = vec![
+    let table: Vec<Row> = vec![
         (None, Xiaomi, by_conversation(fields::NOTIFY_ID), ReplacesConversation),
         (None, Huawei, by_conversation(fields::HUAWEI_NOTIFY_ID), ReplacesConversation),
         (None, Honor, by_conversation(fields::NOTIFY_ID), ReplacesConversation),

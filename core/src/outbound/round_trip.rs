@@ -111,10 +111,7 @@ fn check_grouping(
     let sent = build_push(m.clone()).map_err(|e| TestCaseError::fail(e.to_string()))?;
     let conversation = sent.grouping.conversation_id;
     prop_assert_eq!(n.conversation_id.as_deref(), Some(conversation.as_str()));
-    let hands_over_notify_id = match channel {
-        PushChannel::Xiaomi | PushChannel::Huawei => true,
-        _ => false,
-    };
+    let hands_over_notify_id = matches!(channel, PushChannel::Xiaomi | PushChannel::Huawei);
     let sent_id = sent.grouping.channels.iter().find(|c| c.channel == channel);
     let sent_id = sent_id
         .and_then(|c| c.fields.first())
