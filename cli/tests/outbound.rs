@@ -356,6 +356,44 @@ fn simulate_shade_prints_one_line_per_channel_with_what_its_shade_shows() {
 }
 
 #[test]
+fn simulate_shade_text_draws_each_shade_on_one_line() {
+    let messages = format!(
+        "[{},{},{}]",
+        from("bob", "1", ""),
+        from("carol", "2", ""),
+        from("bob", "3", "")
+    );
+    let out = pushcore(&["simulate", "--shade", "--text", "-"], Some(&messages));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let id = "144115212345678901-1732600000-";
+    assert_eq!(lines.len(), 8, "{text}");
+    assert_eq!(
+        lines[0],
+        format!("xiaomi  c2c_carol: {id}2 | c2c_bob: {id}3 (replaced {id}1)")
+    );
+    assert_eq!(
+        lines[5],
+        format!("meizu   c2c_bob: {id}1 | c2c_carol: {id}2 | c2c_bob: {id}3")
+    );
+    assert_eq!(
+        lines[7],
+        format!(
+            "apns    c2c_bob: {id}1 @conv:c2c_bob | c2c_carol: {id}2 @conv:c2c_carol | c2c_bob: {id}3 @conv:c2c_bob"
+        )
+    );
+    let empty = pushcore(&["simulate", "--shade", "--text", "-"], Some("[]"));
+    assert!(String::from_utf8(empty.stdout)
+        .unwrap()
+        .starts_with("xiaomi  (empty)\n"));
+}
+
+#[test]
 fn simulate_shade_refuses_bad_input_with_typed_errors() {
     let many = format!("[{}]", vec![ISSUE_EXAMPLE; 1001].join(","));
     let cases: [(&str, &str); 3] = [

@@ -149,6 +149,7 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The fields `message`'s policy sets (none when grouping is off).
     pub fn of(message: &OutboundMessage) -> Plan {
         let policy = message.options.grouping.unwrap_or_default();
         let conversation_id = conversation_id(message);
