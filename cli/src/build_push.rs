@@ -1,7 +1,7 @@
 //! `pushcore build-push [--truncate] FILE|-`: a message's IM REST
-//! `OfflinePushInfo` and what each channel will do with it. Findings are
-//! the output, not a failure: the exit code is 0 whenever the message
-//! could be read.
+//! `OfflinePushInfo`, what each channel will do with it, and the vendor
+//! fields that group or replace its notification. Findings are the output,
+//! not a failure: the exit code is 0 whenever the message could be read.
 
 use crate::args::{self, Args};
 use pushcore::outbound::{self, OutboundMessage};
@@ -12,7 +12,10 @@ const HELP: &str = "\
 usage: pushcore build-push [--truncate] FILE|-
 
 Reads a message (JSON, see docs/examples/message.json; `-` for stdin) and
-prints {\"offline_push_info\":{...},\"findings\":[...]}.
+prints {\"offline_push_info\":{...},\"findings\":[...],\"grouping\":{...}}.
+`grouping` lists per channel the vendor fields that group or replace the
+notification (options.grouping: per_conversation, per_message or off); the
+IM backend's OfflinePushInfo has no key for them (docs/outbound.md).
     --truncate   cut titles and descs to every channel's limit
 ";
 
@@ -39,6 +42,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
     let out = serde_json::json!({
         "offline_push_info": built.offline_push_info,
         "findings": built.findings,
+        "grouping": built.grouping.exported(),
     });
     println!("{out}");
     ExitCode::SUCCESS

@@ -29,8 +29,8 @@ COMMANDS:
     parse       Normalize what a notification tap delivered, and route it
     dedup       Mark keys in a dedup store: fresh or duplicate (or --stats)
     ledger      Shown notifications: mark shown, recall, read, badge, list
-    build-push  Build a message's offline push info and check it per channel
-    simulate    Render a message as a channel delivers it on tap
+    build-push  Build a message's offline push info, its grouping fields, and check it per channel
+    simulate    Render a message as a channel delivers it on tap (--shade: each shade after a sequence)
     version     Print the version (also --version, -V)
 
 Run `pushcore <COMMAND> --help` for a command's options.

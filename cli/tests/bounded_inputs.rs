@@ -75,10 +75,11 @@ fn parse_lines_answers_a_huge_line_too_large_without_holding_it() {
 }
 
 #[test]
-fn build_push_and_simulate_refuse_a_huge_message_without_holding_it() {
+fn build_push_and_simulate_refuse_a_huge_message_or_shade_sequence_without_holding_it() {
     for args in [
         &["build-push", "-"][..],
         &["simulate", "--channel", "fcm", "-"],
+        &["simulate", "--shade", "-"],
     ] {
         let out = pushcore_in_little_memory(args, b"{\"content\":\"", HUGE, b"\"}");
         assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");

@@ -32,7 +32,7 @@ fn build_push_prints_rest_form_and_no_findings_for_the_example() {
     );
     let v = json(&out.stdout);
     let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["findings", "offline_push_info"]);
+    assert_eq!(keys, ["findings", "grouping", "offline_push_info"]);
     assert_eq!(v["findings"], serde_json::json!([]));
     let info = &v["offline_push_info"];
     assert_eq!(info["PushFlag"], 0);
@@ -204,4 +204,209 @@ fn simulate_piped_into_parse_gives_the_message_back_on_every_channel() {
             assert_eq!(n["message_id"], id, "{channel}");
         }
     }
+}
+
+/// The message of the issue from `sender` with id `id`, grouped by `policy`.
+fn from(sender: &str, id: &str, policy: &str) -> String {
+    let grouping = match policy {
+        "" => String::new(),
+        policy => format!(r#","grouping":"{policy}""#),
+    };
+    ISSUE_EXAMPLE
+        .replace(r#""sender":"alice""#, &format!(r#""sender":"{sender}""#))
+        .replace(
+            "144115212345678901-1732600000-12345",
+            &format!("144115212345678901-1732600000-{id}"),
+        )
+        .replace(
+            r#""ignore_ios_badge":false"#,
+            &format!(r#""ignore_ios_badge":false{grouping}"#),
+        )
+}
+
+#[test]
+fn build_push_prints_each_channels_grouping_fields_and_keeps_them_out_of_the_rest_form() {
+    // `c2c_bob`'s notify id is pinned by the ledger: senders and apps agree.
+    type Fields<'a> = &'a [(&'a str, &'a str, &'a str)];
+    let table: [(&str, &str, Fields); 3] = [
+        (
+            "",
+            "per_conversation",
+            &[
+                ("xiaomi", "notify_id", "438054827"),
+                ("huawei", "android.notification.notify_id", "438054827"),
+                ("fcm", "android.notification.tag", "conv:c2c_bob"),
+                ("apns", "aps.thread-id", "conv:c2c_bob"),
+            ],
+        ),
+        (
+            "per_message",
+            "per_message",
+            &[
+                (
+                    "fcm",
+                    "android.notification.tag",
+                    "im:144115212345678901-1732600000-1",
+                ),
+                (
+                    "apns",
+                    "apns-collapse-id",
+                    "im:144115212345678901-1732600000-1",
+                ),
+            ],
+        ),
+        ("off", "off", &[]),
+    ];
+    for (asked, applied, expected) in table {
+        let out = pushcore(&["build-push", "-"], Some(&from("bob", "1", asked)));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v = json(&out.stdout);
+        let grouping = &v["grouping"];
+        assert_eq!(grouping["policy"], applied);
+        assert_eq!(grouping["conversation_id"], "c2c_bob");
+        let channels = grouping["channels"].as_array().unwrap();
+        assert_eq!(channels.len(), 8);
+        let meizu = channels.iter().find(|c| c["channel"] == "meizu").unwrap();
+        assert_eq!(
+            meizu["fields"],
+            serde_json::json!([]),
+            "Meizu has no such field"
+        );
+        assert!(meizu["note"]
+            .as_str()
+            .unwrap()
+            .contains("no replace or group field"));
+        for (channel, name, value) in expected {
+            let c = channels.iter().find(|c| c["channel"] == *channel).unwrap();
+            let found = c["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["name"] == *name && f["value"] == *value);
+            assert!(found, "{asked}: {channel} {name}={value} in {c}");
+        }
+        if applied == "off" {
+            assert!(channels
+                .iter()
+                .all(|c| c["fields"] == serde_json::json!([])));
+        }
+        let rest = v["offline_push_info"].to_string();
+        assert!(
+            !rest.contains("notify") && !rest.contains("thread") && !rest.contains("conv:"),
+            "{rest}"
+        );
+    }
+}
+
+#[test]
+fn simulate_shade_prints_one_line_per_channel_with_what_its_shade_shows() {
+    let messages = format!(
+        "[{},{},{}]",
+        from("bob", "1", ""),
+        from("carol", "2", ""),
+        from("bob", "3", "")
+    );
+    let out = pushcore(&["simulate", "--shade", "-"], Some(&messages));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| json(l.as_bytes()))
+        .collect();
+    let channels: Vec<&str> = lines
+        .iter()
+        .map(|l| l["channel"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        channels,
+        ["xiaomi", "huawei", "honor", "oppo", "vivo", "meizu", "fcm", "apns"]
+    );
+    let shows = |channel: &str| -> Vec<(String, Vec<String>)> {
+        let line = lines.iter().find(|l| l["channel"] == channel).unwrap();
+        assert!(!line["why"].as_array().unwrap().is_empty());
+        line["notifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                let replaced = n["replaced"].as_array().unwrap();
+                let replaced = replaced.iter().map(|r| r.as_str().unwrap().to_string());
+                (n["shows"].as_str().unwrap().to_string(), replaced.collect())
+            })
+            .collect()
+    };
+    let id = |n: &str| format!("144115212345678901-1732600000-{n}");
+    // Xiaomi: bob's second message replaced his first; carol's stays.
+    assert_eq!(
+        shows("xiaomi"),
+        [(id("2"), vec![]), (id("3"), vec![id("1")])]
+    );
+    // Meizu has no field: three notifications.
+    assert_eq!(shows("meizu").len(), 3);
+    let apns = lines.iter().find(|l| l["channel"] == "apns").unwrap();
+    assert_eq!(apns["notifications"][2]["thread"], "conv:c2c_bob");
+}
+
+#[test]
+fn simulate_shade_text_draws_each_shade_on_one_line() {
+    let messages = format!(
+        "[{},{},{}]",
+        from("bob", "1", ""),
+        from("carol", "2", ""),
+        from("bob", "3", "")
+    );
+    let out = pushcore(&["simulate", "--shade", "--text", "-"], Some(&messages));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let id = "144115212345678901-1732600000-";
+    assert_eq!(lines.len(), 8, "{text}");
+    assert_eq!(
+        lines[0],
+        format!("xiaomi  c2c_carol: {id}2 | c2c_bob: {id}3 (replaced {id}1)")
+    );
+    assert_eq!(
+        lines[5],
+        format!("meizu   c2c_bob: {id}1 | c2c_carol: {id}2 | c2c_bob: {id}3")
+    );
+    assert_eq!(
+        lines[7],
+        format!(
+            "apns    c2c_bob: {id}1 @conv:c2c_bob | c2c_carol: {id}2 @conv:c2c_carol | c2c_bob: {id}3 @conv:c2c_bob"
+        )
+    );
+    let empty = pushcore(&["simulate", "--shade", "--text", "-"], Some("[]"));
+    assert!(String::from_utf8(empty.stdout)
+        .unwrap()
+        .starts_with("xiaomi  (empty)\n"));
+}
+
+#[test]
+fn simulate_shade_refuses_bad_input_with_typed_errors() {
+    let many = format!("[{}]", vec![ISSUE_EXAMPLE; 1001].join(","));
+    let cases: [(&str, &str); 3] = [
+        ("not json", "invalid_input"),
+        (ISSUE_EXAMPLE, "invalid_input"),
+        (&many, "too_large"),
+    ];
+    for (stdin, code) in cases {
+        let out = pushcore(&["simulate", "--shade", "-"], Some(stdin));
+        assert_eq!(out.status.code(), Some(1), "{code}");
+        assert!(out.stdout.is_empty());
+        assert_eq!(json(&out.stderr)["error"], code);
+    }
+    let out = pushcore(&["simulate", "--shade"], Some("[]"));
+    assert_eq!(out.status.code(), Some(2));
 }

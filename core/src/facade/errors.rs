@@ -39,11 +39,13 @@ impl From<PayloadError> for PushError {
 
 impl From<OutboundError> for PushError {
     fn from(error: OutboundError) -> Self {
-        let reason = match error {
-            OutboundError::Invalid(reason) => reason,
-            OutboundError::Json(_) => error.to_string(),
-        };
-        PushError::InvalidInput { reason }
+        match error {
+            OutboundError::Invalid(reason) => PushError::InvalidInput { reason },
+            OutboundError::Json(_) => PushError::InvalidInput {
+                reason: error.to_string(),
+            },
+            OutboundError::TooLarge(reason) => PushError::TooLarge { reason },
+        }
     }
 }
 
@@ -157,6 +159,11 @@ mod tests {
                 OutboundError::Json(bad_json()).into(),
                 "invalid_input",
                 "message JSON: expected value at line 1 column 1",
+            ),
+            (
+                OutboundError::TooLarge("1001 messages".into()).into(),
+                "too_large",
+                "1001 messages",
             ),
             (
                 ConfigError::Unreadable {

@@ -10,7 +10,7 @@ use crate::diagnostics::badge::BadgeMethod;
 use crate::diagnostics::{self, DiagnosisReport};
 use crate::error::PushError;
 use crate::logging::{self, LogLevel};
-use crate::outbound::{self, BuildPushResult, OutboundMessage};
+use crate::outbound::{self, BuildPushResult, ChannelShade, OutboundMessage};
 use crate::payload::{self, ClickInput, NormalizedNotification};
 use crate::registration::{self, ChannelChoice, DeviceInfo, RegistrationState};
 use crate::routing::{self, Route};
@@ -134,6 +134,18 @@ pub fn simulate_delivery(
         "simulate_delivery",
         outbound::simulate_delivery(message, channel),
     )
+}
+
+/// What each channel's shade shows after `messages`, in order, when the
+/// vendor shows them: which replaced which, which stack in a thread, and
+/// why (each message's `options.grouping`). A test tool.
+///
+/// # Errors
+/// `invalid_input` for a message `build_push` refuses; `too_large` over
+/// 1000 messages.
+#[uniffi::export]
+pub fn simulate_shade(messages: Vec<OutboundMessage>) -> Result<Vec<ChannelShade>, PushError> {
+    handled("simulate_shade", outbound::simulate_shade(&messages))
 }
 
 /// Reads a message in its JSON form (the CLI's input format).

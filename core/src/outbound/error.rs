@@ -11,6 +11,9 @@ pub enum OutboundError {
     /// Not the JSON form of a message.
     #[error("message JSON: {0}")]
     Json(#[source] serde_json::Error),
+    /// More than a bounded input may hold (the shade simulator's messages).
+    #[error("too large: {0}")]
+    TooLarge(String),
 }
 
 /// An [`OutboundError::Invalid`] with `reason`.

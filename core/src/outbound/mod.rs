@@ -11,23 +11,34 @@
 
 mod error;
 mod ext;
+mod grouping;
 mod options;
 mod rest;
+mod shade;
 mod simulate;
 mod text;
 mod validate;
 
 #[cfg(test)]
+mod grouping_tests;
+#[cfg(test)]
 mod round_trip;
+#[cfg(test)]
+mod shade_tests;
 #[cfg(test)]
 mod tests;
 
 pub use error::OutboundError;
 pub use ext::build_ext;
+pub use grouping::{
+    conversation_id, ChannelGrouping, GroupingEffect, NotificationGrouping, PushGrouping,
+    VendorField, APNS_COLLAPSE_ID_MAX_BYTES,
+};
 pub use options::{
     IosInterruptionLevel, IosPushType, OfflinePushOptions, OutboundCall, OutboundMessage,
     OutboundMessageType, VendorImportance,
 };
+pub use shade::{simulate_shade, ChannelShade, ShadeNotification, MAX_SHADE_MESSAGES};
 pub use text::{body_limit, title_limit, truncate_to, TextLimit, ELLIPSIS};
 pub use validate::{codes, FindingSeverity, PushFinding};
 
@@ -48,6 +59,10 @@ pub struct BuildPushResult {
     /// The IM REST API's `OfflinePushInfo` object as JSON.
     pub offline_push_info_json: String,
     pub findings: Vec<PushFinding>,
+    /// The vendor fields that group or replace the notification per
+    /// channel. Not in `offline_push_info_json`: the IM backend has no key
+    /// for them; a server calling the vendor APIs sets them.
+    pub grouping: PushGrouping,
 }
 
 /// A built message, before it is turned into exported or JSON forms.
@@ -56,6 +71,7 @@ pub struct Built {
     pub ext: String,
     pub offline_push_info: Value,
     pub findings: Vec<PushFinding>,
+    pub grouping: grouping::Plan,
 }
 
 /// Builds, truncates (if the message asks) and validates.
@@ -82,7 +98,9 @@ pub fn build(message: &OutboundMessage) -> Result<Built, OutboundError> {
             "desc",
         ));
     }
-    let mut findings = validate::validate(message, &options, &ext);
+    let grouping = grouping::Plan::of(message);
+    options.grouping = Some(grouping.policy);
+    let mut findings = validate::validate(message, &options, &ext, &grouping);
     findings.extend(truncations);
     let offline_push_info = rest::offline_push_info(&options, &ext);
     Ok(Built {
@@ -90,6 +108,7 @@ pub fn build(message: &OutboundMessage) -> Result<Built, OutboundError> {
         ext,
         offline_push_info,
         findings,
+        grouping,
     })
 }
 
@@ -134,6 +153,7 @@ pub fn simulate(message: &OutboundMessage, channel: PushChannel) -> Result<Value
         message,
         &built.options,
         &built.ext,
+        &built.grouping,
         channel,
     ))
 }
@@ -149,6 +169,7 @@ pub fn build_push(message: OutboundMessage) -> Result<BuildPushResult, OutboundE
         ext: built.ext,
         offline_push_info_json: built.offline_push_info.to_string(),
         findings: built.findings,
+        grouping: built.grouping.exported(),
     })
 }
 
@@ -179,4 +200,9 @@ pub(crate) fn simulated_tap(message_json: &str, channel: PushChannel) -> crate::
 /// Reads a message in its JSON form (the CLI's input format).
 pub fn outbound_message_from_json(json: String) -> Result<OutboundMessage, OutboundError> {
     OutboundMessage::from_json(&json)
+}
+
+/// Reads a JSON array of messages (the shade simulator's input).
+pub fn outbound_messages_from_json(json: &str) -> Result<Vec<OutboundMessage>, OutboundError> {
+    serde_json::from_str(json).map_err(|e| error::invalid(format!("messages JSON array: {e}")))
 }

@@ -5,6 +5,7 @@
 //! keys rejected so that a typo in an option name is not silently ignored
 //! and the push silently lost).
 
+use super::grouping::NotificationGrouping;
 use crate::entity::{CallMedia, ChatType};
 use serde::{Deserialize, Serialize};
 
@@ -161,6 +162,13 @@ pub struct OfflinePushOptions {
     /// example `{"fcmPriority":"high","vivoNotifyType":4}`).
     #[uniffi(default = None)]
     pub vendor_params: Option<String>,
+
+    // Grouping (not an IM option: the vendor fields it sets are in
+    // `BuildPushResult::grouping`).
+    /// How vendor-shown notifications of one conversation group or replace
+    /// each other; `None` is `PerConversation`, the default.
+    #[uniffi(default = None)]
+    pub grouping: Option<NotificationGrouping>,
 }
 
 /// A message as the sending app knows it, with its push options.
@@ -260,7 +268,8 @@ mod tests {
             "vivo_classification":1,"vivo_category":"IM","huawei_channel_id":"hw","huawei_category":"IM",
             "huawei_importance":"normal","ext_as_huawei_intent_param":true,"honor_importance":"low",
             "xiaomi_channel_id":"mi","fcm_channel_id":"fcm","meizu_notify_type":1,
-            "huawei_image":"h","honor_image":"o","fcm_image":"f","vendor_params":"{}"}"#;
+            "huawei_image":"h","honor_image":"o","fcm_image":"f","vendor_params":"{}",
+            "grouping":"per_message"}"#;
         let options: OfflinePushOptions = serde_json::from_str(all).unwrap();
         assert_eq!(options.ios_push_type, Some(IosPushType::Voip));
         assert_eq!(

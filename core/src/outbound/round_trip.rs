@@ -1,12 +1,15 @@
 //! Build -> simulate -> parse on every channel: what the sending side
 //! produces, the tap parser must read back (chat type, sender, content and
 //! the IM message id; for a call, the caller, group, call id, media and
-//! invited list), with fixed and random messages.
+//! invited list), with fixed and random messages. The device must also
+//! file the message under the conversation the sender grouped it by, and
+//! the notify id a vendor hands over must be that conversation's handle.
 
 use super::tests::tricky_text;
 use super::*;
 use crate::entity::{CallMedia, ChatType};
 use crate::payload::parse_click_json;
+use crate::store::ledger::Handle;
 use proptest::prelude::*;
 
 fn message(sender: &str, content: &str, id: Option<&str>, group: bool) -> OutboundMessage {
@@ -67,6 +70,7 @@ fn check(m: &OutboundMessage) -> Result<(), TestCaseError> {
             prop_assert_eq!(n.sender.as_deref(), Some(m.sender.as_str()), "{}", channel);
             prop_assert_eq!(&n.message_id, &m.message_id, "{}", channel);
             prop_assert!(n.findings.is_empty(), "{}: {:?}", channel, n.findings);
+            check_grouping(m, channel, &n)?;
             match &m.call {
                 None => prop_assert_eq!(
                     n.content.as_deref().unwrap_or_default(),
@@ -91,6 +95,32 @@ fn check(m: &OutboundMessage) -> Result<(), TestCaseError> {
                     prop_assert_eq!(n.conversation_id.as_deref(), Some(conversation.as_str()));
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// The parsed conversation is the one the sender grouped by; where the
+/// vendor hands its notify id to the app, it is the policy's id, and per
+/// conversation it is the device's own handle of the parsed conversation.
+fn check_grouping(
+    m: &OutboundMessage,
+    channel: PushChannel,
+    n: &crate::NormalizedNotification,
+) -> Result<(), TestCaseError> {
+    let sent = build_push(m.clone()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let conversation = sent.grouping.conversation_id;
+    prop_assert_eq!(n.conversation_id.as_deref(), Some(conversation.as_str()));
+    let hands_over_notify_id = matches!(channel, PushChannel::Xiaomi | PushChannel::Huawei);
+    let sent_id = sent.grouping.channels.iter().find(|c| c.channel == channel);
+    let sent_id = sent_id
+        .and_then(|c| c.fields.first())
+        .map(|f| f.value.clone());
+    if hands_over_notify_id {
+        prop_assert_eq!(&n.vendor_notification_id, &sent_id, "{}", channel);
+        if sent.grouping.policy == NotificationGrouping::PerConversation {
+            let device = Handle::for_conversation(&conversation).id.to_string();
+            prop_assert_eq!(n.vendor_notification_id.as_deref(), Some(device.as_str()));
         }
     }
     Ok(())
@@ -147,8 +177,14 @@ proptest! {
         id in proptest::option::of("[0-9]{6}-[0-9a-z;\"\\\\]{1,8}"),
         group in any::<bool>(),
         call_of in proptest::option::of((tricky_text().prop_filter("call id", |s| !s.is_empty()), 0usize..3)),
+        policy in proptest::option::of(prop_oneof![
+            Just(NotificationGrouping::PerConversation),
+            Just(NotificationGrouping::PerMessage),
+            Just(NotificationGrouping::Off),
+        ]),
     ) {
         let mut m = message(&sender, &content, id.as_deref(), group);
+        m.options.grouping = policy;
         if let Some((call_id, media)) = call_of {
             m.call = Some(OutboundCall {
                 call_id,

@@ -6,6 +6,7 @@
 //! Vendor message ids are derived from the IM message id, so a simulation
 //! is deterministic and can be compared in tests.
 
+use super::grouping::Plan;
 use super::options::{OfflinePushOptions, OutboundMessage};
 use crate::channel::PushChannel;
 use serde_json::{json, Map, Value};
@@ -19,6 +20,7 @@ pub fn tap_input(
     message: &OutboundMessage,
     options: &OfflinePushOptions,
     ext: &str,
+    grouping: &Plan,
     channel: PushChannel,
 ) -> Value {
     let title = options.title.clone().unwrap_or_default();
@@ -27,21 +29,30 @@ pub fn tap_input(
     let sent_ms = message.send_time.saturating_mul(1000);
     let (extras, data_uri) = match channel {
         PushChannel::Apns => {
-            return json!({ "platform": "ios", "user_info": apns_user_info(options, &title, &body, ext) })
+            let thread = grouping.thread_id.as_deref();
+            let user_info = apns_user_info(options, &title, &body, ext, thread);
+            return json!({ "platform": "ios", "user_info": user_info });
         }
-        PushChannel::Xiaomi => (
-            json!({ "key_message": {
+        PushChannel::Xiaomi => {
+            let mut message = json!({
                 "extra": { "ext": ext },
                 "content": body,
                 "title": title,
                 "description": body,
                 "messageId": format!("sdm{seed:016x}"),
-            }}),
-            None,
-        ),
+            });
+            // MiPushMessage's notifyId is the notify_id the sender set.
+            if let Some(id) = grouping.notify_id {
+                message["notifyId"] = json!(id);
+            }
+            (json!({ "key_message": message }), None)
+        }
         PushChannel::Oppo => (oppo_extras(ext), None),
-        PushChannel::Huawei if options.ext_as_huawei_intent_param => (json!({ "ext": ext }), None),
-        PushChannel::Huawei | PushChannel::Honor => (json!({}), Some(intent_uri(ext))),
+        PushChannel::Huawei if options.ext_as_huawei_intent_param => {
+            (huawei_ids(json!({ "ext": ext }), grouping), None)
+        }
+        PushChannel::Huawei => (huawei_ids(json!({}), grouping), Some(intent_uri(ext))),
+        PushChannel::Honor => (json!({}), Some(intent_uri(ext))),
         PushChannel::Vivo | PushChannel::Meizu => (json!({ "ext": ext }), None),
         PushChannel::Fcm => (
             json!({
@@ -63,6 +74,15 @@ pub fn tap_input(
     Value::Object(tap)
 }
 
+/// HMS adds the notification's id to the tap as `_push_notifyid`: the
+/// notify_id the sender set.
+fn huawei_ids(mut extras: Value, grouping: &Plan) -> Value {
+    if let Some(id) = grouping.notify_id {
+        extras["_push_notifyid"] = json!(id);
+    }
+    extras
+}
+
 /// The notification body: the desc, or the message content without one.
 pub fn shown_body<'a>(message: &'a OutboundMessage, options: &'a OfflinePushOptions) -> &'a str {
     options.desc.as_deref().unwrap_or(&message.content)
@@ -70,7 +90,13 @@ pub fn shown_body<'a>(message: &'a OutboundMessage, options: &'a OfflinePushOpti
 
 /// The APNs `userInfo`: `aps` beside `ext` as a JSON string. Also what the
 /// APNs payload size check measures.
-pub fn apns_user_info(options: &OfflinePushOptions, title: &str, body: &str, ext: &str) -> Value {
+pub fn apns_user_info(
+    options: &OfflinePushOptions,
+    title: &str,
+    body: &str,
+    ext: &str,
+    thread_id: Option<&str>,
+) -> Value {
     let mut alert = Map::new();
     alert.insert("title".into(), json!(title));
     if let Some(subtitle) = &options.ios_subtitle {
@@ -99,6 +125,9 @@ pub fn apns_user_info(options: &OfflinePushOptions, title: &str, body: &str, ext
     }
     if let Some(level) = options.ios_interruption_level {
         aps.insert("interruption-level".into(), json!(level.aps_value()));
+    }
+    if let Some(thread) = thread_id {
+        aps.insert("thread-id".into(), json!(thread));
     }
     let mut user_info = Map::new();
     user_info.insert("aps".into(), Value::Object(aps));
@@ -186,6 +215,13 @@ mod tests {
         }
     }
 
+    /// The plan of `m` with grouping off: the tap shapes without fields.
+    fn ungrouped(m: &OutboundMessage) -> Plan {
+        let mut m = m.clone();
+        m.options.grouping = Some(crate::outbound::NotificationGrouping::Off);
+        Plan::of(&m)
+    }
+
     fn options() -> OfflinePushOptions {
         OfflinePushOptions {
             title: Some("Alice".into()),
@@ -198,7 +234,8 @@ mod tests {
     fn each_channel_has_its_documented_tap_shape() {
         let m = message();
         let o = options();
-        let tap = |channel| tap_input(&m, &o, EXT, channel);
+        let ungrouped = ungrouped(&m);
+        let tap = |channel| tap_input(&m, &o, EXT, &ungrouped, channel);
 
         let xiaomi = tap(PushChannel::Xiaomi);
         let mi = &xiaomi["extras"]["key_message"];
@@ -227,7 +264,7 @@ mod tests {
         }
         let mut as_param = o.clone();
         as_param.ext_as_huawei_intent_param = true;
-        let huawei = tap_input(&m, &as_param, EXT, PushChannel::Huawei);
+        let huawei = tap_input(&m, &as_param, EXT, &ungrouped, PushChannel::Huawei);
         assert_eq!(huawei["extras"]["ext"], EXT);
         assert!(huawei.get("data_uri").is_none());
 
@@ -265,7 +302,7 @@ mod tests {
             ios_subtitle: Some("sub".into()),
             ..Default::default()
         };
-        let info = apns_user_info(&o, "t", "b", "{}");
+        let info = apns_user_info(&o, "t", "b", "{}", None);
         assert_eq!(
             info,
             json!({"aps":{"alert":{"title":"t","subtitle":"sub","body":"b"},"mutable-content":1,
@@ -278,7 +315,7 @@ mod tests {
     fn a_huge_send_time_saturates_instead_of_panicking() {
         let mut m = message();
         m.send_time = u64::MAX;
-        let fcm = tap_input(&m, &options(), EXT, PushChannel::Fcm);
+        let fcm = tap_input(&m, &options(), EXT, &ungrouped(&m), PushChannel::Fcm);
         assert_eq!(fcm["extras"]["google.sent_time"], u64::MAX);
     }
 
@@ -287,8 +324,8 @@ mod tests {
         let m = message();
         let o = options();
         assert_eq!(
-            tap_input(&m, &o, EXT, PushChannel::Fcm),
-            tap_input(&m, &o, EXT, PushChannel::Fcm)
+            tap_input(&m, &o, EXT, &Plan::of(&m), PushChannel::Fcm),
+            tap_input(&m, &o, EXT, &Plan::of(&m), PushChannel::Fcm)
         );
         assert_eq!(uri_encode("a b;ü{\"}"), "a%20b%3B%C3%BC%7B%22%7D");
     }

@@ -229,9 +229,15 @@ fn apns_payload_limit_is_exact_at_the_boundary() {
         let b = build(m).unwrap();
         let title = b.options.title.clone().unwrap_or_default();
         let body = simulate::shown_body(m, &b.options);
-        simulate::apns_user_info(&b.options, &title, body, &b.ext)
-            .to_string()
-            .len()
+        simulate::apns_user_info(
+            &b.options,
+            &title,
+            body,
+            &b.ext,
+            b.grouping.thread_id.as_deref(),
+        )
+        .to_string()
+        .len()
     };
     m.options.ext = Some(json!({ "blob": "" }).to_string());
     let empty = size(&m);

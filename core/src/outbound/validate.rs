@@ -2,6 +2,7 @@
 //! Every check here stands for a push that vendors drop, cut or reject
 //! without telling the sender (push-facts.md sections 5 and 6).
 
+use super::grouping::{Plan, APNS_COLLAPSE_ID_MAX_BYTES};
 use super::options::{IosPushType, OfflinePushOptions, OutboundMessage, OutboundMessageType};
 use super::simulate::{apns_user_info, shown_body};
 use super::text::{body_limit, title_limit, TextLimit};
@@ -43,6 +44,7 @@ pub mod codes {
     pub const IOS_IMAGE_WITHOUT_MUTABLE_CONTENT: &str = "ios_image_without_mutable_content";
     pub const ANDROID_SOUND_HAS_EXTENSION: &str = "android_sound_has_extension";
     pub const INVALID_OPTION: &str = "invalid_option";
+    pub const APNS_COLLAPSE_ID_BOUNDED: &str = "apns_collapse_id_bounded";
 }
 
 fn channel_or_all<S: serde::Serializer>(
@@ -96,6 +98,7 @@ pub fn validate(
     message: &OutboundMessage,
     options: &OfflinePushOptions,
     ext: &str,
+    grouping: &Plan,
 ) -> Vec<PushFinding> {
     let mut f = Findings(Vec::new());
     if options.disable_push {
@@ -125,7 +128,17 @@ pub fn validate(
         );
     }
     check_text_limits(&mut f, options);
-    check_sizes(&mut f, message, options, ext);
+    check_sizes(&mut f, message, options, ext, grouping.thread_id.as_deref());
+    if grouping.collapse_id_bounded {
+        f.add(
+            Some(PushChannel::Apns),
+            Warning,
+            codes::APNS_COLLAPSE_ID_BOUNDED,
+            format!(
+                "the message key is over APNs' {APNS_COLLAPSE_ID_MAX_BYTES}-byte collapse id: a digest of it is used, so the device's request identifier is not the message key"
+            ),
+        );
+    }
     check_vivo_title(&mut f, options);
     check_ios(&mut f, options);
     check_android_sound(&mut f, options);
@@ -181,6 +194,7 @@ fn check_sizes(
     message: &OutboundMessage,
     options: &OfflinePushOptions,
     ext: &str,
+    thread_id: Option<&str>,
 ) {
     let desc = options.desc.as_deref().unwrap_or_default();
     let total = desc.len() + ext.len();
@@ -207,7 +221,9 @@ fn check_sizes(
     }
     let title = options.title.as_deref().unwrap_or_default();
     let body = shown_body(message, options);
-    let payload = apns_user_info(options, title, body, ext).to_string().len();
+    let payload = apns_user_info(options, title, body, ext, thread_id)
+        .to_string()
+        .len();
     let voip = options.ios_push_type == Some(IosPushType::Voip);
     let budget = if voip {
         APNS_VOIP_PAYLOAD_BYTES

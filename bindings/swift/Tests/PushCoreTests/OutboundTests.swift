@@ -124,6 +124,85 @@ final class OutboundTests: XCTestCase {
         }
     }
 
+    private func field(_ grouping: PushGrouping, _ channel: PushChannel, _ name: String) -> String? {
+        grouping.channels.first { $0.channel == channel }?.fields.first { $0.name == name }?.value
+    }
+
+    private func effect(_ grouping: PushGrouping, _ channel: PushChannel) -> GroupingEffect? {
+        grouping.channels.first { $0.channel == channel }?.effect
+    }
+
+    func testEachChannelGetsTheFieldThatGroupsOrReplacesAConversation() throws {
+        var fromBob = message()
+        fromBob.sender = "bob"
+        let result = try buildPush(message: fromBob)
+        let grouping = result.grouping
+        XCTAssertEqual(grouping.policy, .perConversation)
+        XCTAssertEqual(grouping.conversationId, "c2c_bob")
+        // Pinned by the ledger: the app's own handle of c2c_bob has the same id.
+        let notifyIdChannels: [PushChannel] = [.xiaomi, .honor, .oppo, .vivo]
+        for channel in notifyIdChannels {
+            XCTAssertEqual(field(grouping, channel, "notify_id"), "438054827", "\(channel)")
+            XCTAssertEqual(effect(grouping, channel), .replacesConversation)
+        }
+        XCTAssertEqual(field(grouping, .huawei, "android.notification.notify_id"), "438054827")
+        XCTAssertEqual(field(grouping, .fcm, "android.notification.tag"), "conv:c2c_bob")
+        XCTAssertEqual(field(grouping, .apns, "aps.thread-id"), "conv:c2c_bob")
+        XCTAssertEqual(field(grouping, .apns, "apns-collapse-id"), "im:\(messageId)")
+        XCTAssertEqual(effect(grouping, .apns), .threadedByConversation)
+        let meizu = try XCTUnwrap(grouping.channels.first { $0.channel == .meizu })
+        XCTAssertEqual(meizu.fields, [])
+        XCTAssertTrue(meizu.note.contains("no replace or group field"))
+        // The IM backend's OfflinePushInfo has no key for any of them.
+        for word in ["notify", "thread", "collapse", "conv:"] {
+            XCTAssertFalse(result.offlinePushInfoJson.contains(word), word)
+        }
+    }
+
+    func testTheGroupingPolicyChoosesPerMessageIdsOrNone() throws {
+        let perMessage = try buildPush(message: message(OfflinePushOptions(desc: "Hi", oppoChannelId: "im", grouping: .perMessage)))
+        XCTAssertEqual(perMessage.options.grouping, .perMessage)
+        XCTAssertEqual(field(perMessage.grouping, .fcm, "android.notification.tag"), "im:\(messageId)")
+        XCTAssertEqual(effect(perMessage.grouping, .xiaomi), .separate)
+        let off = try buildPush(message: message(OfflinePushOptions(desc: "Hi", oppoChannelId: "im", grouping: .off)))
+        XCTAssertTrue(off.grouping.channels.allSatisfy { $0.fields.isEmpty })
+        XCTAssertEqual(effect(off.grouping, .xiaomi), .replacesApp)
+        // An id too long for APNs' 64-byte collapse id is bounded with a warning, never refused.
+        var long = message()
+        long.messageId = String(repeating: "9", count: 100)
+        let bounded = try buildPush(message: long)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(field(bounded.grouping, .apns, "apns-collapse-id")).utf8.count, 64)
+        XCTAssertTrue(codes(bounded).contains("apns:apns_collapse_id_bounded"))
+    }
+
+    func testShadeSimulatorShowsAConversationReplacedOnXiaomiAndThreadedOnApns() throws {
+        var bob1 = message()
+        bob1.sender = "bob"
+        bob1.messageId = "b1"
+        var carol = message()
+        carol.sender = "carol"
+        carol.messageId = "c1"
+        var bob2 = bob1
+        bob2.messageId = "b2"
+        let shades = try simulateShade(messages: [bob1, carol, bob2])
+        XCTAssertEqual(shades.count, 8)
+        let xiaomi = try XCTUnwrap(shades.first { $0.channel == .xiaomi }).notifications
+        XCTAssertEqual(xiaomi.map(\.shows), ["c1", "b2"])
+        XCTAssertEqual(xiaomi.last?.replaced, ["b1"])
+        XCTAssertEqual(try XCTUnwrap(shades.first { $0.channel == .meizu }).notifications.count, 3)
+        let apns = try XCTUnwrap(shades.first { $0.channel == .apns }).notifications
+        XCTAssertEqual(apns.map(\.thread), ["conv:c2c_bob", "conv:c2c_carol", "conv:c2c_bob"])
+        XCTAssertTrue(shades.allSatisfy { !$0.why.isEmpty })
+        var blank = bob1
+        blank.sender = " "
+        XCTAssertThrowsError(try simulateShade(messages: [blank])) { error in
+            guard case PushError.InvalidInput = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try simulateShade(messages: Array(repeating: bob1, count: 1001))) { error in
+            guard case PushError.TooLarge = error else { return XCTFail("\(error)") }
+        }
+    }
+
     func testHandleTapRoutesAndReportsTheSecondTapOfAMessageAsADuplicate() throws {
         let core = try PushCore(config: TestSupport.exampleConfig(), storageDir: TestSupport.tempDir())
         let first = try core.handleTap(input: clickInputFromJson(json: simulateDelivery(message: message(), channel: .honor)))

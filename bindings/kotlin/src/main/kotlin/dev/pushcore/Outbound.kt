@@ -2,7 +2,7 @@ package dev.pushcore
 
 /**
  * Hand-written conveniences over the generated sending-side API
- * ([buildPush], [PushFinding]), for the send path and its logs.
+ * ([buildPush], [PushFinding], [PushGrouping]), for the send path and its logs.
  */
 
 /** The channel's name, or `all` for a finding that concerns every channel (as the CLI prints it). */
@@ -15,3 +15,9 @@ val BuildPushResult.errors: List<PushFinding>
 
 /** Reads a message in the CLI's JSON form (docs/examples/message.json). */
 fun OutboundMessage.Companion.fromJson(json: String): OutboundMessage = outboundMessageFromJson(json)
+
+/** One channel's grouping fields and effect (every channel is listed). */
+fun PushGrouping.on(channel: PushChannel): ChannelGrouping = channels.first { it.channel == channel }
+
+/** The value of the vendor field [name] (as the vendor's API spells it), or null when not set. */
+fun ChannelGrouping.field(name: String): String? = fields.firstOrNull { it.name == name }?.value

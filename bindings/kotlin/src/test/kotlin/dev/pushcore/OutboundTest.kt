@@ -132,6 +132,64 @@ class OutboundTest {
     }
 
     @Test
+    fun `each channel gets the field that groups or replaces a conversation's notification`() {
+        val fromBob = message().copy(sender = "bob")
+        val grouping = buildPush(fromBob).grouping
+        assertEquals(NotificationGrouping.PER_CONVERSATION, grouping.policy)
+        assertEquals("c2c_bob", grouping.conversationId)
+        // Pinned by the ledger: the app's own handle of c2c_bob has the same id.
+        for (channel in listOf(PushChannel.XIAOMI, PushChannel.HONOR, PushChannel.OPPO, PushChannel.VIVO)) {
+            assertEquals("438054827", grouping.on(channel).field("notify_id"), "$channel")
+            assertEquals(GroupingEffect.REPLACES_CONVERSATION, grouping.on(channel).effect)
+        }
+        assertEquals("438054827", grouping.on(PushChannel.HUAWEI).field("android.notification.notify_id"))
+        assertEquals("conv:c2c_bob", grouping.on(PushChannel.FCM).field("android.notification.tag"))
+        val apns = grouping.on(PushChannel.APNS)
+        assertEquals("conv:c2c_bob", apns.field("aps.thread-id"))
+        assertEquals("im:$messageId", apns.field("apns-collapse-id"))
+        assertEquals(GroupingEffect.THREADED_BY_CONVERSATION, apns.effect)
+        val meizu = grouping.on(PushChannel.MEIZU)
+        assertEquals(emptyList<VendorField>(), meizu.fields)
+        assertTrue(meizu.note.contains("no replace or group field"), meizu.note)
+        // The IM backend's OfflinePushInfo has no key for any of them.
+        val rest = buildPush(fromBob).offlinePushInfoJson
+        assertTrue(listOf("notify", "thread", "collapse", "conv:").none { rest.contains(it) }, rest)
+    }
+
+    @Test
+    fun `the grouping policy chooses per message ids or none`() {
+        val perMessage = buildPush(message(OfflinePushOptions(desc = "Hi", oppoChannelId = "im", grouping = NotificationGrouping.PER_MESSAGE)))
+        assertEquals(NotificationGrouping.PER_MESSAGE, perMessage.options.grouping)
+        assertEquals("im:$messageId", perMessage.grouping.on(PushChannel.FCM).field("android.notification.tag"))
+        assertEquals(GroupingEffect.SEPARATE, perMessage.grouping.on(PushChannel.XIAOMI).effect)
+        val off = buildPush(message(OfflinePushOptions(desc = "Hi", oppoChannelId = "im", grouping = NotificationGrouping.OFF)))
+        assertTrue(off.grouping.channels.all { it.fields.isEmpty() })
+        assertEquals(GroupingEffect.REPLACES_APP, off.grouping.on(PushChannel.XIAOMI).effect)
+        // An id too long for APNs' 64-byte collapse id is bounded with a warning, never refused.
+        val long = buildPush(message().copy(messageId = "9".repeat(100)))
+        assertTrue(long.grouping.on(PushChannel.APNS).field("apns-collapse-id")!!.toByteArray().size <= 64)
+        assertTrue(codes(long).contains("apns:WARNING:apns_collapse_id_bounded"), codes(long).toString())
+    }
+
+    @Test
+    fun `the shade simulator shows a conversation replaced on Xiaomi and threaded on APNs`() {
+        val bob1 = message().copy(sender = "bob", messageId = "b1")
+        val carol = message().copy(sender = "carol", messageId = "c1")
+        val bob2 = message().copy(sender = "bob", messageId = "b2")
+        val shades = simulateShade(listOf(bob1, carol, bob2)).associateBy { it.channel }
+        assertEquals(PushChannel.values().toSet(), shades.keys)
+        val xiaomi = shades.getValue(PushChannel.XIAOMI).notifications
+        assertEquals(listOf("c1", "b2"), xiaomi.map { it.shows })
+        assertEquals(listOf("b1"), xiaomi.last().replaced)
+        assertEquals(3, shades.getValue(PushChannel.MEIZU).notifications.size)
+        val apns = shades.getValue(PushChannel.APNS).notifications
+        assertEquals(listOf("conv:c2c_bob", "conv:c2c_carol", "conv:c2c_bob"), apns.map { it.thread })
+        assertTrue(shades.values.all { it.why.isNotEmpty() })
+        assertThrows<PushException.InvalidInput> { simulateShade(listOf(bob1.copy(sender = " "))) }
+        assertThrows<PushException.TooLarge> { simulateShade(List(1001) { bob1 }) }
+    }
+
+    @Test
     fun `the documented example file reads through the bindings`() {
         val m = OutboundMessage.fromJson(File(TestSupport.repo, "docs/examples/message.json").readText())
         assertEquals(ChatType.C2C, m.chatType)
