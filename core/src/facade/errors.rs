@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn each_internal_error_reaches_the_app_with_its_documented_code_and_message() {
         let bad_json = || serde_json::from_str::<u8>("x").unwrap_err();
-        let table: [(PushError, &str, &str); 8] = [
+        let table: [(PushError, &str, &str); 9] = [
             (
                 ConfigError::Json(bad_json()).into(),
                 "invalid_input",
