@@ -64,6 +64,15 @@ impl ChatType {
             ChatType::Group => "group",
         }
     }
+
+    /// The conversation as the receiving device names it: `c2c_<sender>`
+    /// for a one-to-one chat, `group_<group id>` for a group. The tap
+    /// parser, the ledger and the sending side's grouping fields all use
+    /// this one spelling, so what a device files and what a sender groups
+    /// by agree.
+    pub fn conversation_id(self, peer: &str) -> String {
+        format!("{}_{peer}", self.as_str())
+    }
 }
 
 /// The entity's `chatType` is the number (push-facts.md section 4).

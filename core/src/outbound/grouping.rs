@@ -97,8 +97,8 @@ pub mod fields {
 pub fn conversation_id(message: &OutboundMessage) -> String {
     let group_call = message.call.as_ref().and_then(|c| c.group_id.as_deref());
     match group_call {
-        Some(group) => format!("{}_{group}", ChatType::Group.as_str()),
-        None => format!("{}_{}", message.chat_type.as_str(), message.sender),
+        Some(group) => ChatType::Group.conversation_id(group),
+        None => message.chat_type.conversation_id(&message.sender),
     }
 }
 

@@ -367,7 +367,7 @@ fn conversation_id(
                 ..
             }),
             _,
-        ) => return Some(format!("{}_{group}", ChatType::Group.as_str())),
+        ) => return Some(ChatType::Group.conversation_id(group)),
         (Some(_), ChatType::Group) => {
             findings.dropped(
                 "entity.content.group_id",
@@ -377,7 +377,7 @@ fn conversation_id(
         }
         _ => sender,
     };
-    Some(format!("{}_{target}", chat_type.as_str()))
+    Some(chat_type.conversation_id(target))
 }
 
 /// FCM's message id key when it relays a push to APNs (and on some
