@@ -26,6 +26,26 @@ pub struct PushConfig {
     pub retry: RetryPolicy,
     pub dedup: DedupSettings,
     pub routing: RoutingSettings,
+    /// How received messages are presented (conversation notifications).
+    #[uniffi(default)]
+    pub notifications: NotificationSettings,
+}
+
+/// How received messages are presented.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotificationSettings {
+    /// Lines a conversation notification shows (the newest, oldest first).
+    #[uniffi(default = 5)]
+    pub conversation_lines: u32,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        NotificationSettings {
+            conversation_lines: 5,
+        }
+    }
 }
 
 /// One entry per Android channel; `None` means the app does not integrate
@@ -329,6 +349,13 @@ impl PushConfig {
         }
         if retry.platform_timeout_ms == 0 {
             problems.push("retry.platform_timeout_ms must be greater than 0".into());
+        }
+
+        let lines = self.notifications.conversation_lines;
+        if !(1..=25).contains(&lines) {
+            problems.push(format!(
+                "notifications.conversation_lines must be 1 to 25 (got {lines})"
+            ));
         }
 
         let dedup = &self.dedup;

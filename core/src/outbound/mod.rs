@@ -13,7 +13,7 @@ mod ext;
 mod options;
 mod rest;
 mod simulate;
-mod text;
+pub(crate) mod text;
 mod validate;
 
 #[cfg(test)]
