@@ -78,6 +78,8 @@ impl Inbox<'_> {
             SuppressReason::Recalled => "recalled",
             SuppressReason::OtherAccount => "other_account",
             SuppressReason::LoggedOut => "logged_out",
+            SuppressReason::Muted => "muted",
+            SuppressReason::QuietHours => "quiet_hours",
         };
         out.event(
             "notification_suppressed",

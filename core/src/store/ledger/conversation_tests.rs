@@ -74,7 +74,8 @@ fn messages_of_one_conversation_become_one_notification_with_their_lines() {
     let ledger = f.ledger();
     // (id, conversation, sender, text, ms) -> lines of that conversation, summary
     type Step = (&'static str, &'static str, &'static str, &'static str, i64);
-    let table: &[(Step, &[&str], Option<(u32, u32)>)] = &[
+    type Row = (Step, &'static [&'static str], Option<(u32, u32)>);
+    let table: &[Row] = &[
         (("b1", "c2c_bob", "Bob", "hi", 1_000), &["Bob: hi"], None),
         (
             ("b2", "c2c_bob", "Bob", "are you there?", 2_000),
@@ -183,7 +184,8 @@ fn a_recall_read_or_swipe_recomputes_the_lines_and_an_empty_conversation_goes() 
         receive(&ledger, id, conversation, "S", id, ms);
     }
     // op -> bob's lines after it (None: bob's notification removed), summary
-    let table: Vec<(Op, Option<&[&str]>, Option<(u32, u32)>)> = vec![
+    type Row = (Op, Option<&'static [&'static str]>, Option<(u32, u32)>);
+    let table: Vec<Row> = vec![
         (Op::Recall("b2"), Some(&["S: b1", "S: b3"]), Some((2, 3))),
         (Op::Recall("b2"), None, Some((2, 3))),
         (Op::Click("b1"), Some(&["S: b3"]), Some((2, 2))),
@@ -553,7 +555,7 @@ mod recounted {
             ));
         }
         let unread: usize = by.values().map(Vec::len).sum();
-        let summary = (by.len() > 1).then(|| Summary {
+        let summary = (by.len() > 1).then_some(Summary {
             conversations: by.len() as u32,
             unread: unread as u32,
         });

@@ -430,7 +430,7 @@ impl Ledger {
                         &key,
                         &content_digest(content),
                         &r.content_digest,
-                        line.as_deref(),
+                        line,
                     )? {
                         None => None,
                         Some(c) if c.is_empty() => Some(None),
