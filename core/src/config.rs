@@ -458,6 +458,19 @@ mod tests {
     }
 
     #[test]
+    fn conversation_lines_must_be_one_to_twenty_five() {
+        for (lines, ok) in [(0, false), (1, true), (5, true), (25, true), (26, false)] {
+            let mut config = valid();
+            config.notifications.conversation_lines = lines;
+            assert_eq!(config.problems().is_empty(), ok, "{lines}");
+        }
+        let parsed =
+            PushConfig::from_json(r#"{"notifications":{"conversation_lines":3}}"#).unwrap();
+        assert_eq!(parsed.notifications.conversation_lines, 3);
+        assert_eq!(PushConfig::default().notifications.conversation_lines, 5);
+    }
+
+    #[test]
     fn a_valid_config_has_no_problems() {
         assert!(valid().validate().is_ok());
     }
