@@ -34,7 +34,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
     message.truncate |= truncate;
     let built = match outbound::build(&message) {
         Ok(built) => built,
-        Err(e) => return args::core_error(&e),
+        Err(e) => return args::core_error(&e.into()),
     };
     let out = serde_json::json!({
         "offline_push_info": built.offline_push_info,
@@ -57,5 +57,5 @@ pub fn single_path(args: Args) -> Result<String, String> {
 /// Reads a message from a file or, for `-`, from stdin.
 pub fn read_message(path: &str) -> Result<OutboundMessage, PushError> {
     let text = crate::input::read_text(path, crate::input::MAX_MESSAGE_BYTES, "message")?;
-    OutboundMessage::from_json(&text)
+    OutboundMessage::from_json(&text).map_err(PushError::from)
 }

@@ -136,7 +136,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
 fn play(out: &mut Out, dir: &Path) -> Step {
     out.say("PushCore demo: the life of a push, simulated on this machine");
     out.say(&format!("store: {} (SQLite)", dir.display()));
-    let config = pushcore::config::push_config_from_json(EXAMPLE_CONFIG.to_string())
+    let config = pushcore::push_config_from_json(EXAMPLE_CONFIG.to_string())
         .map_err(core_err("loading docs/example-config.json"))?;
 
     let devices = choose_channels(out, &config)?;

@@ -51,7 +51,7 @@ pub fn read_text(path: &str, limit: usize, what: &str) -> Result<String, PushErr
 
 /// [`PushConfig::from_file`] with the read bounded.
 pub fn read_config(path: &str) -> Result<PushConfig, PushError> {
-    PushConfig::from_json(&read_text(path, MAX_FILE_BYTES, "config")?)
+    PushConfig::from_json(&read_text(path, MAX_FILE_BYTES, "config")?).map_err(PushError::from)
 }
 
 /// One line from [`next_line`].

@@ -129,7 +129,7 @@ fn run_one(mut reader: Box<dyn Read>, allow_list: &[AllowedUrl]) -> ExitCode {
     }
     // Whitespace padding counts: the limit is on what the caller sent.
     let parsed = pushcore::limits::check_size(bytes.len())
-        .and_then(|()| payload::parse_click_json(bytes.trim_ascii()));
+        .and_then(|()| payload::parse_click_json(bytes.trim_ascii()).map_err(PushError::from));
     match parsed {
         Ok(n) => {
             let mut out = io::stdout().lock();
@@ -155,7 +155,9 @@ fn run_lines(reader: Box<dyn Read>, allow_list: &[AllowedUrl]) -> io::Result<()>
     // and answered `too_large`, so memory stays bounded whatever the input.
     while let Some(read) = input::next_line(&mut reader, limit, &mut line)? {
         let parsed = match read {
-            input::Line::Kept => payload::parse_click_json_without_extras(line.trim_ascii()),
+            input::Line::Kept => {
+                payload::parse_click_json_without_extras(line.trim_ascii()).map_err(PushError::from)
+            }
             input::Line::TooLong(len) => Err(input::line_too_large(len, limit)),
         };
         match parsed {

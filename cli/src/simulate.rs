@@ -32,7 +32,7 @@ pub fn run(args: Vec<String>) -> ExitCode {
         Ok(path) => path,
         Err(message) => return args::usage_error(&message),
     };
-    let tap = read_message(&path).and_then(|m| outbound::simulate(&m, channel));
+    let tap = read_message(&path).and_then(|m| outbound::simulate(&m, channel).map_err(Into::into));
     match tap {
         Ok(tap) => {
             println!("{tap}");

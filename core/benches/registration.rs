@@ -79,7 +79,7 @@ fn facade_cycle(c: &mut Criterion) {
     let core = PushCore::new(config(), dir.display().to_string()).expect("core");
     let (platform, backend) = fakes();
     backend.set_session(Some("alice".into()));
-    core.start_registration(platform, backend, None)
+    core.start_registration_with(platform, backend, None)
         .expect("start");
     let waiter = tokio::runtime::Builder::new_current_thread()
         .build()

@@ -41,7 +41,7 @@ fn main() {
     ));
     let backend = Arc::new(SimulatedBackend::new(log));
     backend.set_session(Some("alice".into()));
-    core.start_registration(platform, backend, None)
+    core.start_registration_with(platform, backend, None)
         .expect("start");
     core.login("alice".into()).expect("login");
     let state = waiter

@@ -7,9 +7,28 @@
 //! build is the slowest feedback loop there is.
 
 use crate::channel::PushChannel;
-use crate::error::{invalid_input, PushError};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Why a configuration cannot be used. The facade maps it to `PushError`
+/// (`invalid_input` for the first two, `invalid_config` for the last).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Not JSON, a field of the wrong type, or an unknown key (a typo).
+    #[error("config JSON: {0}")]
+    Json(#[source] serde_json::Error),
+    /// The file could not be read.
+    #[error("cannot read config {}: {source}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Readable but unusable: every problem, each starting with its field
+    /// path.
+    #[error("invalid configuration: {}", .0.join("; "))]
+    Invalid(Vec<String>),
+}
 
 /// Everything PushCore needs to know about the app's push set-up.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, uniffi::Record)]
@@ -251,14 +270,16 @@ fn is_blank(value: &Option<String>) -> bool {
 
 impl PushConfig {
     /// Parses a JSON document (unknown keys are rejected, to catch typos).
-    pub fn from_json(json: &str) -> Result<PushConfig, PushError> {
-        serde_json::from_str(json).map_err(|e| invalid_input(format!("config JSON: {e}")))
+    pub fn from_json(json: &str) -> Result<PushConfig, ConfigError> {
+        serde_json::from_str(json).map_err(ConfigError::Json)
     }
 
     /// Reads and parses a JSON config file.
-    pub fn from_file(path: &Path) -> Result<PushConfig, PushError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| invalid_input(format!("cannot read config {}: {e}", path.display())))?;
+    pub fn from_file(path: &Path) -> Result<PushConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Unreadable {
+            path: path.to_path_buf(),
+            source,
+        })?;
         PushConfig::from_json(&text)
     }
 
@@ -395,12 +416,12 @@ impl PushConfig {
     }
 
     /// `Ok` when usable, else every problem at once.
-    pub fn validate(&self) -> Result<(), PushError> {
+    pub fn validate(&self) -> Result<(), ConfigError> {
         let problems = self.problems();
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(PushError::InvalidConfig { problems })
+            Err(ConfigError::Invalid(problems))
         }
     }
 }
@@ -417,7 +438,7 @@ pub(crate) fn example_config() -> PushConfig {
 
 /// Parses a JSON configuration (the same format as the example file) and
 /// validates it.
-pub fn push_config_from_json(json: String) -> Result<PushConfig, PushError> {
+pub fn push_config_from_json(json: String) -> Result<PushConfig, ConfigError> {
     let config = PushConfig::from_json(&json)?;
     config.validate()?;
     Ok(config)
@@ -504,7 +525,7 @@ mod tests {
             .any(|p| p.starts_with("routing.url_allow_list[0].scheme")));
         assert_eq!(problems.len(), 5, "{problems:?}");
         match config.validate() {
-            Err(PushError::InvalidConfig { problems: p }) => assert_eq!(p, problems),
+            Err(ConfigError::Invalid(p)) => assert_eq!(p, problems),
             other => panic!("expected InvalidConfig, got {other:?}"),
         }
     }
@@ -539,8 +560,8 @@ mod tests {
     #[test]
     fn json_typos_are_rejected_not_ignored() {
         let err = PushConfig::from_json(r#"{"chanels":{}}"#).unwrap_err();
-        assert_eq!(err.code(), "invalid_input");
-        assert!(err.message().contains("chanels"), "{err}");
+        assert!(matches!(err, ConfigError::Json(_)), "{err:?}");
+        assert!(err.to_string().contains("chanels"), "{err}");
         assert!(PushConfig::from_json("not json").is_err());
     }
 }

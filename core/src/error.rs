@@ -85,16 +85,6 @@ impl PushError {
     }
 }
 
-/// A foreign trait implementation (Kotlin or Swift) threw something that is
-/// not a `PushError`. UniFFI needs this conversion for callback interfaces.
-impl From<uniffi::UnexpectedUniFFICallbackError> for PushError {
-    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        PushError::Platform {
-            reason: format!("unexpected error from the app's callback: {}", e.reason),
-        }
-    }
-}
-
 /// The rich internal error. Modules return this; the facade converts it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

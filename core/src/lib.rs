@@ -37,7 +37,8 @@ pub use facade::{
 pub use facade::{
     LedgerChange, NotificationHandle, ReceivedDecision, ReceivedOutcome, SuppressReason, TapOutcome,
 };
-pub use logging::{LogForwarder, LogLevel, LogRecord};
+pub use facade::{LogForwarder, PushListener, PushPlatform, TokenReporter};
+pub use logging::{LogLevel, LogRecord};
 pub use payload::{ClickInput, NormalizedNotification};
 pub use routing::Route;
 

@@ -1,5 +1,7 @@
 //! Logging: the core logs through the `log` crate; the app decides where the
-//! records go (logcat, os_log, a file) by installing a [`LogForwarder`].
+//! records go (logcat, os_log, a file) by installing a [`LogForwarder`]
+//! (the app implements the exported twin in `facade/foreign.rs`, adapted to
+//! this one).
 //!
 //! Push tokens and user ids are personal data and long-lived credentials, so
 //! they are only ever logged through [`redact`], which keeps enough to tell
@@ -51,10 +53,9 @@ pub struct LogRecord {
     pub message: String,
 }
 
-/// Implemented by the app (Kotlin or Swift) to receive the core's logs.
-/// Called on whatever thread logged; implementations must be quick and must
-/// not call back into `set_log_forwarder`.
-#[uniffi::export(with_foreign)]
+/// Receives the core's logs. Called on whatever thread logged;
+/// implementations must be quick and must not call back into
+/// [`set_log_forwarder`]. A panic is caught and the record dropped.
 pub trait LogForwarder: Send + Sync {
     fn log(&self, record: LogRecord);
 }

@@ -64,7 +64,7 @@ fn a_registered_idle_core_adds_one_sleeping_thread() {
     ));
     let backend = Arc::new(SimulatedBackend::new(log.clone()));
     backend.set_session(Some("alice".into()));
-    core.start_registration(platform, backend.clone(), None)
+    core.start_registration_with(platform, backend.clone(), None)
         .unwrap();
     core.login("alice".into()).unwrap();
     let state = waiter.block_on(core.wait_until_settled(10_000)).unwrap();

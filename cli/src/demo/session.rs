@@ -28,7 +28,7 @@ impl<'a> Session<'a> {
         let log = SimLog::default();
         let platform = Arc::new(SimulatedPlatform::new(device, log.clone()));
         let backend = Arc::new(SimulatedBackend::new(log.clone()));
-        core.start_registration(platform.clone(), backend.clone(), None)
+        core.start_registration_with(platform.clone(), backend.clone(), None)
             .map_err(core_err("starting registration"))?;
         Ok(Session {
             core,

@@ -93,8 +93,11 @@ pub fn expect(condition: bool, what: impl FnOnce() -> String) -> Step {
     }
 }
 
-pub fn core_err(step: &str) -> impl Fn(pushcore::PushError) -> String + '_ {
-    move |e| format!("{step}: {} ({})", e.message(), e.code())
+pub fn core_err<E: Into<pushcore::PushError>>(step: &str) -> impl Fn(E) -> String + '_ {
+    move |e| {
+        let e = e.into();
+        format!("{step}: {} ({})", e.message(), e.code())
+    }
 }
 
 /// Runs a future to completion on this thread. The core's async calls do

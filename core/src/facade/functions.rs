@@ -3,12 +3,13 @@
 //! the whole list of what the bindings get besides `PushCore`.
 
 use super::errors::handled;
+use super::foreign::{Forwarder, LogForwarder};
 use crate::channel::PushChannel;
 use crate::config::{AllowedUrl, PushConfig};
 use crate::diagnostics::badge::BadgeMethod;
 use crate::diagnostics::{self, DiagnosisReport};
 use crate::error::PushError;
-use crate::logging::{self, LogForwarder, LogLevel};
+use crate::logging::{self, LogLevel};
 use crate::outbound::{self, BuildPushResult, OutboundMessage};
 use crate::payload::{self, ClickInput, NormalizedNotification};
 use crate::registration::{self, ChannelChoice, DeviceInfo, RegistrationState};
@@ -41,6 +42,7 @@ pub fn push_error_code(error: PushError) -> String {
 /// filtered before they are formatted, so a quiet level costs nearly nothing.
 #[uniffi::export]
 pub fn set_log_forwarder(forwarder: Option<Arc<dyn LogForwarder>>, level: LogLevel) {
+    let forwarder = forwarder.map(|f| Arc::new(Forwarder(f)) as Arc<dyn logging::LogForwarder>);
     logging::set_log_forwarder(forwarder, level)
 }
 

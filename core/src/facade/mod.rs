@@ -11,6 +11,7 @@ mod dedup;
 mod diagnostics;
 mod errors;
 pub mod fast;
+mod foreign;
 pub mod functions;
 mod ledger;
 mod line_text;
@@ -24,6 +25,7 @@ pub use conversation::{
     MutedConversation, QuietHours, QuietHoursPolicy,
 };
 pub use dedup::{dedup_fields_for_notification, derive_dedup_key, DedupFields};
+pub use foreign::{LogForwarder, PushListener, PushPlatform, TokenReporter};
 pub use ledger::{
     ConversationChange, LedgerChange, NotificationHandle, ReceivedDecision, SuppressReason,
 };

@@ -2,6 +2,7 @@
 //! listener once, then forwards login, logout and device events.
 
 use super::errors::{handled, handled_call};
+use super::foreign::{Listener, Platform, PushListener, PushPlatform, Reporter, TokenReporter};
 use super::PushCore;
 use crate::channel::PushChannel;
 use crate::error::PushError;
@@ -10,9 +11,7 @@ use crate::registration::backoff::Jitter;
 use crate::registration::service::RegistrationService;
 use crate::registration::sqlite_store::SqliteStore;
 use crate::registration::store::{MemoryStore, RegistrationStore};
-use crate::registration::{
-    LogoutReason, PushListener, PushPlatform, RegistrationState, Subscription, TokenReporter,
-};
+use crate::registration::{self, LogoutReason, RegistrationState, Subscription};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -32,6 +31,51 @@ impl PushCore {
             Err(p) => p.into_inner(),
         };
         slot.clone().ok_or_else(not_started)
+    }
+
+    /// `start_registration` for Rust callers whose implementations are the
+    /// internal traits (the CLI's demo, tests and benches use the
+    /// simulations in `registration::sim`); the exported call wraps the
+    /// app's implementations and comes here.
+    ///
+    /// # Errors
+    /// As `start_registration`.
+    pub fn start_registration_with(
+        &self,
+        platform: Arc<dyn registration::PushPlatform>,
+        reporter: Arc<dyn registration::TokenReporter>,
+        listener: Option<Arc<dyn registration::PushListener>>,
+    ) -> Result<(), PushError> {
+        handled_call("start_registration", || -> Result<_, PushError> {
+            let mut slot = match self.registration.lock() {
+                Ok(g) => g,
+                Err(p) => p.into_inner(),
+            };
+            if slot.is_some() {
+                return Err(PushError::InvalidState {
+                    reason: "registration is already started".into(),
+                });
+            }
+            // Probe the shared store now: if it cannot be opened, registration
+            // still runs and only forgets across restarts what it reported.
+            let store: Box<dyn RegistrationStore> = match self.store.with_conn(|_| Ok(())) {
+                Ok(()) => Box::new(SqliteStore::new(self.store.clone())),
+                Err(e) => {
+                    log::warn!(target: "pushcore::registration", "registration store unavailable, using memory: {e}");
+                    Box::new(MemoryStore::default())
+                }
+            };
+            let service = RegistrationService::start(Deps {
+                config: self.config.clone(),
+                platform,
+                reporter,
+                listener,
+                store,
+                jitter: Jitter::from_entropy(),
+            })?;
+            *slot = Some(Arc::new(service));
+            Ok(())
+        })
     }
 }
 
@@ -65,36 +109,11 @@ impl PushCore {
         reporter: Arc<dyn TokenReporter>,
         listener: Option<Arc<dyn PushListener>>,
     ) -> Result<(), PushError> {
-        handled_call("start_registration", || -> Result<_, PushError> {
-            let mut slot = match self.registration.lock() {
-                Ok(g) => g,
-                Err(p) => p.into_inner(),
-            };
-            if slot.is_some() {
-                return Err(PushError::InvalidState {
-                    reason: "registration is already started".into(),
-                });
-            }
-            // Probe the shared store now: if it cannot be opened, registration
-            // still runs and only forgets across restarts what it reported.
-            let store: Box<dyn RegistrationStore> = match self.store.with_conn(|_| Ok(())) {
-                Ok(()) => Box::new(SqliteStore::new(self.store.clone())),
-                Err(e) => {
-                    log::warn!(target: "pushcore::registration", "registration store unavailable, using memory: {e}");
-                    Box::new(MemoryStore::default())
-                }
-            };
-            let service = RegistrationService::start(Deps {
-                config: self.config.clone(),
-                platform,
-                reporter,
-                listener,
-                store,
-                jitter: Jitter::from_entropy(),
-            })?;
-            *slot = Some(Arc::new(service));
-            Ok(())
-        })
+        self.start_registration_with(
+            Arc::new(Platform(platform)),
+            Arc::new(Reporter(reporter)),
+            listener.map(|l| Arc::new(Listener(l)) as Arc<dyn registration::PushListener>),
+        )
     }
 
     /// The IM user logged in (call after the IM SDK's login succeeded, and
@@ -190,7 +209,7 @@ impl PushCore {
     ) -> Result<Arc<ListenerHandle>, PushError> {
         handled_call("add_listener", || {
             Ok::<_, PushError>(Arc::new(ListenerHandle(
-                self.service()?.subscribe(listener),
+                self.service()?.subscribe(Arc::new(Listener(listener))),
             )))
         })
     }
@@ -305,7 +324,7 @@ mod tests {
 
     fn start(core: &PushCore) -> Arc<SimulatedBackend> {
         let (_, platform, backend) = fakes();
-        core.start_registration(platform, backend.clone(), None)
+        core.start_registration_with(platform, backend.clone(), None)
             .unwrap();
         backend
     }
@@ -439,7 +458,7 @@ mod tests {
             core: Mutex::new(Some(Arc::downgrade(&core))),
             answers: Mutex::new(Vec::new()),
         });
-        core.start_registration(platform, backend, Some(listener.clone()))
+        core.start_registration_with(platform, backend, Some(listener.clone()))
             .unwrap();
         core.login("alice".into()).unwrap();
         assert_eq!(settle(&core).phase, RegistrationPhase::Registered);
@@ -462,7 +481,7 @@ mod tests {
         let first_clear = {
             let core = PushCore::new(config.clone(), path.clone()).unwrap();
             let (log, platform, backend) = fakes();
-            core.start_registration(platform, backend.clone(), None)
+            core.start_registration_with(platform, backend.clone(), None)
                 .unwrap();
             core.login("alice".into()).unwrap();
             settle(&core);
@@ -491,7 +510,8 @@ mod tests {
         };
         let core = PushCore::new(config, path).unwrap();
         let (log, platform, backend) = fakes();
-        core.start_registration(platform, backend, None).unwrap();
+        core.start_registration_with(platform, backend, None)
+            .unwrap();
         let waiter = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();

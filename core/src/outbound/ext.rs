@@ -9,18 +9,17 @@
 //! (`message.call`) has action 2 and the call's signalling as its content,
 //! the shape `entity::call` reads.
 
+use super::error::{invalid, OutboundError};
 use super::options::{OutboundCall, OutboundMessage};
 use crate::entity::KNOWN_ENTITY_VERSION;
 use crate::entity::{signalling_json, ChatType, ImEntity, ImExt, NotificationAction};
-use crate::error::invalid_input;
 use crate::store::ledger::{receiver_digest, RECEIVER_EXT_KEY};
-use crate::PushError;
 use serde_json::{Map, Value};
 
 /// The ext JSON string for `message`: `{"entity":{...}}` followed by the
 /// app's own top-level keys from `options.ext` (which must be a JSON
 /// object and may not replace `entity`).
-pub fn build_ext(message: &OutboundMessage) -> Result<String, PushError> {
+pub fn build_ext(message: &OutboundMessage) -> Result<String, OutboundError> {
     let app_keys = match message.options.ext.as_deref() {
         Some(app_ext) => app_keys(app_ext)?,
         None => Map::new(),
@@ -63,13 +62,16 @@ fn with_receiver(mut keys: Map<String, Value>, message: &OutboundMessage) -> Map
 /// A call's entity content: its signalling, in the shape the tap parser
 /// reads. A group call names its group there (the entity's sender is the
 /// caller), so the chat type and the group must agree.
-fn call_signalling(message: &OutboundMessage, call: &OutboundCall) -> Result<String, PushError> {
+fn call_signalling(
+    message: &OutboundMessage,
+    call: &OutboundCall,
+) -> Result<String, OutboundError> {
     let group = call.group_id.as_deref().filter(|g| !g.is_empty());
     match (message.chat_type, group) {
-        (ChatType::Group, None) => Err(invalid_input(
+        (ChatType::Group, None) => Err(invalid(
             "a group call needs call.group_id: the receiver opens that group",
         )),
-        (ChatType::C2c, Some(_)) => Err(invalid_input(
+        (ChatType::C2c, Some(_)) => Err(invalid(
             "a one-to-one call has no call.group_id; use chat_type group",
         )),
         _ => Ok(signalling_json(
@@ -81,20 +83,20 @@ fn call_signalling(message: &OutboundMessage, call: &OutboundCall) -> Result<Str
     }
 }
 
-fn app_keys(app_ext: &str) -> Result<Map<String, Value>, PushError> {
+fn app_keys(app_ext: &str) -> Result<Map<String, Value>, OutboundError> {
     if app_ext.trim().is_empty() {
         return Ok(Map::new());
     }
     let value: Value = serde_json::from_str(app_ext)
-        .map_err(|e| invalid_input(format!("options.ext is not JSON: {e}")))?;
+        .map_err(|e| invalid(format!("options.ext is not JSON: {e}")))?;
     let Value::Object(keys) = value else {
-        return Err(invalid_input("options.ext must be a JSON object"));
+        return Err(invalid("options.ext must be a JSON object"));
     };
     if ["entity", "timPushFeatures", RECEIVER_EXT_KEY]
         .iter()
         .any(|k| keys.contains_key(*k))
     {
-        return Err(invalid_input(format!(
+        return Err(invalid(format!(
             "options.ext may not set `entity`, `timPushFeatures` or `{RECEIVER_EXT_KEY}`: the core writes them",
         )));
     }
@@ -177,7 +179,11 @@ mod tests {
             r#"{"pushcoreReceiver":"r1:00000000"}"#,
         ] {
             m.options.ext = Some(bad.into());
-            assert_eq!(build_ext(&m).unwrap_err().code(), "invalid_input", "{bad}");
+            assert_eq!(
+                crate::PushError::from(build_ext(&m).unwrap_err()).code(),
+                "invalid_input",
+                "{bad}"
+            );
         }
     }
 }

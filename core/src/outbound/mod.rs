@@ -9,6 +9,7 @@
 //!
 //! Stateless, so exported as free functions rather than `PushCore` methods.
 
+mod error;
 mod ext;
 mod options;
 mod rest;
@@ -21,6 +22,7 @@ mod round_trip;
 #[cfg(test)]
 mod tests;
 
+pub use error::OutboundError;
 pub use ext::build_ext;
 pub use options::{
     IosInterruptionLevel, IosPushType, OfflinePushOptions, OutboundCall, OutboundMessage,
@@ -32,8 +34,6 @@ pub use validate::{codes, FindingSeverity, PushFinding};
 use crate::channel::PushChannel;
 #[cfg(test)]
 use crate::entity::ChatType;
-use crate::error::invalid_input;
-use crate::PushError;
 use serde_json::Value;
 
 /// What the sender needs: the effective options (truncated if asked) and
@@ -59,9 +59,9 @@ pub struct Built {
 }
 
 /// Builds, truncates (if the message asks) and validates.
-pub fn build(message: &OutboundMessage) -> Result<Built, PushError> {
+pub fn build(message: &OutboundMessage) -> Result<Built, OutboundError> {
     if message.sender.trim().is_empty() {
-        return Err(invalid_input(
+        return Err(error::invalid(
             "sender must not be empty: the receiver opens it on tap",
         ));
     }
@@ -128,7 +128,7 @@ fn cut(
 
 /// The tap input `pushcore parse` reads, as `channel` would deliver the
 /// message, as a JSON value.
-pub fn simulate(message: &OutboundMessage, channel: PushChannel) -> Result<Value, PushError> {
+pub fn simulate(message: &OutboundMessage, channel: PushChannel) -> Result<Value, OutboundError> {
     let built = build(message)?;
     Ok(simulate::tap_input(
         message,
@@ -142,7 +142,7 @@ pub fn simulate(message: &OutboundMessage, channel: PushChannel) -> Result<Value
 /// `OfflinePushInfo` JSON, and the findings for every channel. Findings do
 /// not make it fail; unreadable input (empty sender, `options.ext` not a
 /// JSON object) does.
-pub fn build_push(message: OutboundMessage) -> Result<BuildPushResult, PushError> {
+pub fn build_push(message: OutboundMessage) -> Result<BuildPushResult, OutboundError> {
     let built = build(&message)?;
     Ok(BuildPushResult {
         options: built.options,
@@ -157,7 +157,7 @@ pub fn build_push(message: OutboundMessage) -> Result<BuildPushResult, PushError
 pub fn simulate_delivery(
     message: OutboundMessage,
     channel: PushChannel,
-) -> Result<String, PushError> {
+) -> Result<String, OutboundError> {
     Ok(simulate(&message, channel)?.to_string())
 }
 
@@ -167,15 +167,16 @@ pub fn simulate_delivery(
 #[cfg(test)]
 pub(crate) fn simulated_tap(message_json: &str, channel: PushChannel) -> crate::ClickInput {
     let tap = outbound_message_from_json(message_json.into())
-        .and_then(|message| simulate(&message, channel))
-        .and_then(|json| crate::payload::click_input_from_json(&json.to_string()));
-    match tap {
-        Ok(input) => input,
+        .and_then(|message| simulate(&message, channel));
+    let input = tap.map(|json| crate::payload::click_input_from_json(&json.to_string()));
+    match input {
+        Ok(Ok(input)) => input,
+        Ok(Err(e)) => panic!("simulated {channel:?} tap of {message_json}: {e}"),
         Err(e) => panic!("simulated {channel:?} tap of {message_json}: {e}"),
     }
 }
 
 /// Reads a message in its JSON form (the CLI's input format).
-pub fn outbound_message_from_json(json: String) -> Result<OutboundMessage, PushError> {
+pub fn outbound_message_from_json(json: String) -> Result<OutboundMessage, OutboundError> {
     OutboundMessage::from_json(&json)
 }

@@ -230,9 +230,8 @@ pub struct OutboundCall {
 
 impl OutboundMessage {
     /// Parses the JSON form used by the CLI and the docs' example.
-    pub fn from_json(json: &str) -> Result<OutboundMessage, crate::PushError> {
-        serde_json::from_str(json)
-            .map_err(|e| crate::error::invalid_input(format!("message JSON: {e}")))
+    pub fn from_json(json: &str) -> Result<OutboundMessage, super::OutboundError> {
+        serde_json::from_str(json).map_err(super::OutboundError::Json)
     }
 }
 
@@ -276,6 +275,6 @@ mod tests {
         let err = serde_json::from_str::<OfflinePushOptions>(r#"{"opo_channel_id":"im"}"#);
         assert!(err.is_err());
         let err = OutboundMessage::from_json(r#"{"message_type":"text"}"#).unwrap_err();
-        assert_eq!(err.code(), "invalid_input");
+        assert_eq!(crate::PushError::from(err).code(), "invalid_input");
     }
 }

@@ -133,7 +133,8 @@ fn a_call_whose_chat_type_and_group_disagree_is_refused() {
     let mut c2c_with_group = call("u1", "c", CallMedia::Audio, Some("g"));
     c2c_with_group.chat_type = ChatType::C2c;
     for m in [group_without_id, c2c_with_group] {
-        assert_eq!(build(&m).err().map(|e| e.code()), Some("invalid_input"));
+        let code = build(&m).err().map(|e| crate::PushError::from(e).code());
+        assert_eq!(code, Some("invalid_input"));
     }
 }
 

@@ -315,15 +315,18 @@ fn the_issue_example_builds_clean_rest_json() {
 fn unreadable_messages_are_typed_errors() {
     let mut m = base();
     m.sender = "  ".into();
-    assert_eq!(build_push(m).unwrap_err().code(), "invalid_input");
+    assert_eq!(
+        crate::PushError::from(build_push(m).unwrap_err()).code(),
+        "invalid_input"
+    );
     let mut m = base();
     m.options.ext = Some("{".into());
     assert_eq!(
-        simulate_delivery(m, PushChannel::Fcm).unwrap_err().code(),
+        crate::PushError::from(simulate_delivery(m, PushChannel::Fcm).unwrap_err()).code(),
         "invalid_input"
     );
     assert_eq!(
-        outbound_message_from_json("[]".into()).unwrap_err().code(),
+        crate::PushError::from(outbound_message_from_json("[]".into()).unwrap_err()).code(),
         "invalid_input"
     );
 }

@@ -2,18 +2,18 @@
 //! The order of checks goes from the most specific shape to the least, so a
 //! forged extra cannot make a tap look like a weaker-checked channel.
 
+use super::error::{no_push_payload, unreadable, PayloadError};
 use super::intent_uri::{self, IntentExtra};
-use super::{id_string, no_push_payload, text, Delivery, FCM_RELAYED_MESSAGE_ID};
+use super::{id_string, text, Delivery, FCM_RELAYED_MESSAGE_ID};
 use crate::channel::PushChannel;
 use crate::entity::{object_or_json_text, CONVERSATION_ID_KEY};
-use crate::error::{invalid_input, PushError};
 use serde_json::{Map, Value};
 
 pub(super) fn read(
     mut extras: Map<String, Value>,
     data_uri: Option<&str>,
     hint: Option<PushChannel>,
-) -> Result<Delivery, PushError> {
+) -> Result<Delivery, PayloadError> {
     if let Some(message) = extras.remove("key_message") {
         return xiaomi(message, extras);
     }
@@ -41,8 +41,7 @@ pub(super) fn read(
     }
     if let Some(uri) = data_uri.filter(|u| intent_uri::has_intent_fragment(u)) {
         let mut uri_ext = None;
-        let parsed =
-            intent_uri::parse_intent_extras(uri).map_err(|e| invalid_input(e.to_string()))?;
+        let parsed = intent_uri::parse_intent_extras(uri).map_err(|e| unreadable(e.to_string()))?;
         for (key, value) in parsed {
             match value {
                 IntentExtra::String(s) if key == "ext" => uri_ext = Some(Value::String(s)),
@@ -112,13 +111,13 @@ fn plain(channel: Option<PushChannel>, ext: Value, unused: Map<String, Value>) -
 }
 
 /// `key_message` holds a MiPushMessage; its `extra` map holds `ext`.
-fn xiaomi(message: Value, mut unused: Map<String, Value>) -> Result<Delivery, PushError> {
+fn xiaomi(message: Value, mut unused: Map<String, Value>) -> Result<Delivery, PayloadError> {
     let mut message =
-        object_or_json_text(message, "key_message").map_err(|e| invalid_input(e.message()))?;
+        object_or_json_text(message, "key_message").map_err(|e| unreadable(e.message()))?;
     let mut extra = match message.remove("extra") {
         None | Some(Value::Null) => Map::new(),
         Some(v) => {
-            object_or_json_text(v, "key_message.extra").map_err(|e| invalid_input(e.message()))?
+            object_or_json_text(v, "key_message.extra").map_err(|e| unreadable(e.message()))?
         }
     };
     let ext = extra
@@ -139,7 +138,7 @@ fn xiaomi(message: Value, mut unused: Map<String, Value>) -> Result<Delivery, Pu
 }
 
 /// FCM's data map key `ext`, beside `google.*` keys on the tray intent.
-fn fcm(mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
+fn fcm(mut extras: Map<String, Value>) -> Result<Delivery, PayloadError> {
     let ext = extras
         .remove("ext")
         .ok_or_else(|| no_push_payload("the FCM data has no `ext`"))?;
@@ -159,7 +158,7 @@ fn fcm(mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
 
 /// OPPO turns each top-level key of ext into its own extra, so Flutter
 /// UIKit's `{"conversationID":..}` arrives as a `conversationID` extra.
-fn oppo(mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
+fn oppo(mut extras: Map<String, Value>) -> Result<Delivery, PayloadError> {
     let mut ext = Map::new();
     for key in ["entity", "timPushFeatures", CONVERSATION_ID_KEY] {
         if let Some(v) = extras.remove(key) {
@@ -171,7 +170,7 @@ fn oppo(mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
 
 /// Meizu's click callback: `selfDefineContentString`, a JSON object string
 /// holding the custom attributes, `ext` among them.
-fn meizu(custom: Value, mut extras: Map<String, Value>) -> Result<Delivery, PushError> {
+fn meizu(custom: Value, mut extras: Map<String, Value>) -> Result<Delivery, PayloadError> {
     let mut custom = object_or_json_text(custom, "selfDefineContentString")?;
     let ext = match extras.remove("ext").or_else(|| custom.remove("ext")) {
         Some(ext) => ext,

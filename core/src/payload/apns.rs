@@ -3,12 +3,12 @@
 //! iOS through APNs with FCM's `gcm.message_id` beside `ext`: such a tap is
 //! FCM's, with that id.
 
-use super::{id_string, no_push_payload, text, Delivery, FCM_RELAYED_MESSAGE_ID};
+use super::error::{no_push_payload, PayloadError};
+use super::{id_string, text, Delivery, FCM_RELAYED_MESSAGE_ID};
 use crate::channel::PushChannel;
-use crate::error::PushError;
 use serde_json::{Map, Value};
 
-pub(super) fn read(mut user_info: Map<String, Value>) -> Result<Delivery, PushError> {
+pub(super) fn read(mut user_info: Map<String, Value>) -> Result<Delivery, PayloadError> {
     let (title, body) = match user_info.remove("aps") {
         Some(Value::Object(mut aps)) => match aps.remove("alert") {
             Some(Value::String(body)) => (None, Some(body)),

@@ -9,10 +9,12 @@
 //! click is still parsed.
 //!
 //! Every input is size- and depth-checked before it is parsed, and every
-//! failure is a typed [`PushError`]: a tap must never crash the host app.
+//! failure is a typed [`PayloadError`] (a `PushError` category at the
+//! facade): a tap must never crash the host app.
 
 mod android;
 mod apns;
+mod error;
 pub mod intent_uri;
 
 #[cfg(test)]
@@ -23,8 +25,9 @@ use crate::entity::findings;
 pub use crate::entity::findings::PayloadFinding;
 use crate::entity::KNOWN_ENTITY_VERSION;
 use crate::entity::{read_tap_ext, CallInfo, ChatType, NotificationAction, TapExt};
-use crate::error::{invalid_input, PushError};
 use crate::limits;
+pub use error::PayloadError;
+use error::{no_push_payload, unreadable};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -126,7 +129,7 @@ enum Tap {
 }
 
 /// Parses the exported [`ClickInput`].
-pub fn parse_click(input: ClickInput) -> Result<NormalizedNotification, PushError> {
+pub fn parse_click(input: ClickInput) -> Result<NormalizedNotification, PayloadError> {
     let tap = match input {
         ClickInput::Android {
             extras_json,
@@ -161,7 +164,7 @@ pub fn parse_android_extras(
     extras: Map<String, Value>,
     data_uri: Option<String>,
     channel_hint: Option<PushChannel>,
-) -> Result<NormalizedNotification, PushError> {
+) -> Result<NormalizedNotification, PayloadError> {
     normalize(
         Tap::Android {
             extras,
@@ -175,14 +178,16 @@ pub fn parse_android_extras(
 /// Parses the CLI's JSON form, `{"platform":"android","extras":{...},
 /// "data_uri":"...","channel_hint":"huawei"}` or `{"platform":"ios",
 /// "user_info":{...}}`, straight from bytes (invalid UTF-8 is an error).
-pub fn parse_click_json(bytes: &[u8]) -> Result<NormalizedNotification, PushError> {
+pub fn parse_click_json(bytes: &[u8]) -> Result<NormalizedNotification, PayloadError> {
     normalize(tap_from_json(bytes)?, Extras::Keep)
 }
 
 /// [`parse_click_json`] for bulk tools that never look at
 /// [`NormalizedNotification::extras`]: it is left empty, which saves a map
 /// per payload (`pushcore parse --lines`).
-pub fn parse_click_json_without_extras(bytes: &[u8]) -> Result<NormalizedNotification, PushError> {
+pub fn parse_click_json_without_extras(
+    bytes: &[u8],
+) -> Result<NormalizedNotification, PayloadError> {
     normalize(tap_from_json(bytes)?, Extras::Drop)
 }
 
@@ -194,7 +199,7 @@ enum Extras {
 
 /// The CLI's JSON form as a [`ClickInput`], for hosts that receive taps as
 /// JSON (logs, tests, a web view bridge).
-pub fn click_input_from_json(json: &str) -> Result<ClickInput, PushError> {
+pub fn click_input_from_json(json: &str) -> Result<ClickInput, PayloadError> {
     Ok(match tap_from_json(json.as_bytes())? {
         Tap::Android {
             extras,
@@ -211,18 +216,18 @@ pub fn click_input_from_json(json: &str) -> Result<ClickInput, PushError> {
     })
 }
 
-fn parse_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>, PushError> {
+fn parse_object(bytes: &[u8], what: &str) -> Result<Map<String, Value>, PayloadError> {
     limits::check_document(bytes)?;
     let text = std::str::from_utf8(bytes)
-        .map_err(|e| invalid_input(format!("{what} is not valid UTF-8: {e}")))?;
+        .map_err(|e| unreadable(format!("{what} is not valid UTF-8: {e}")))?;
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(m)) => Ok(m),
-        Ok(_) => Err(invalid_input(format!("{what} must be a JSON object"))),
-        Err(e) => Err(invalid_input(format!("{what} is not JSON: {e}"))),
+        Ok(_) => Err(unreadable(format!("{what} must be a JSON object"))),
+        Err(e) => Err(unreadable(format!("{what} is not JSON: {e}"))),
     }
 }
 
-fn tap_from_json(bytes: &[u8]) -> Result<Tap, PushError> {
+fn tap_from_json(bytes: &[u8]) -> Result<Tap, PayloadError> {
     let doc = parse_object(bytes, "input")?;
     let (mut platform, mut extras, mut data_uri, mut hint, mut user_info) =
         (None, None, None, None, None);
@@ -238,24 +243,24 @@ fn tap_from_json(bytes: &[u8]) -> Result<Tap, PushError> {
     }
     let platform = match platform {
         Some(Value::String(p)) => p,
-        _ => return Err(invalid_input("`platform` must be \"android\" or \"ios\"")),
+        _ => return Err(unreadable("`platform` must be \"android\" or \"ios\"")),
     };
     match platform.as_str() {
         "android" => {
             let extras = match extras {
                 None | Some(Value::Null) => Map::new(),
                 Some(Value::Object(m)) => m,
-                Some(_) => return Err(invalid_input("`extras` must be a JSON object")),
+                Some(_) => return Err(unreadable("`extras` must be a JSON object")),
             };
             let data_uri = match data_uri {
                 None | Some(Value::Null) => None,
                 Some(Value::String(s)) => Some(s),
-                Some(_) => return Err(invalid_input("`data_uri` must be a string")),
+                Some(_) => return Err(unreadable("`data_uri` must be a string")),
             };
             let hint = match hint {
                 None | Some(Value::Null) => None,
-                Some(Value::String(s)) => Some(s.parse::<PushChannel>().map_err(invalid_input)?),
-                Some(_) => return Err(invalid_input("`channel_hint` must be a channel name")),
+                Some(Value::String(s)) => Some(s.parse::<PushChannel>().map_err(unreadable)?),
+                Some(_) => return Err(unreadable("`channel_hint` must be a channel name")),
             };
             Ok(Tap::Android {
                 extras,
@@ -268,15 +273,15 @@ fn tap_from_json(bytes: &[u8]) -> Result<Tap, PushError> {
             Some(Value::String(text)) => Ok(Tap::Ios {
                 user_info: parse_object(text.as_bytes(), "user_info")?,
             }),
-            _ => Err(invalid_input("`user_info` must be a JSON object")),
+            _ => Err(unreadable("`user_info` must be a JSON object")),
         },
-        other => Err(invalid_input(format!(
+        other => Err(unreadable(format!(
             "`platform` must be \"android\" or \"ios\", got `{other}`"
         ))),
     }
 }
 
-fn normalize(tap: Tap, keep: Extras) -> Result<NormalizedNotification, PushError> {
+fn normalize(tap: Tap, keep: Extras) -> Result<NormalizedNotification, PayloadError> {
     let delivery = match tap {
         Tap::Android {
             extras,
@@ -373,12 +378,6 @@ fn conversation_id(
         _ => sender,
     };
     Some(format!("{}_{target}", chat_type.as_str()))
-}
-
-fn no_push_payload(reason: impl Into<String>) -> PushError {
-    PushError::NoPushPayload {
-        reason: reason.into(),
-    }
 }
 
 /// FCM's message id key when it relays a push to APNs (and on some

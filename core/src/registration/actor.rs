@@ -483,7 +483,7 @@ impl Actor {
         self.publish();
         let device = match self.wiring.platform.device_info() {
             Ok(device) => device,
-            Err(e) => return self.fail(Step::Choose, e),
+            Err(e) => return self.fail(Step::Choose, e.into()),
         };
         self.session.notifications_enabled = Some(device.notifications_enabled);
         match choose_channel(&device, &self.wiring.config) {

@@ -12,7 +12,7 @@
 
 use super::select::Selection;
 use super::store::ReportedToken;
-use super::traits::{PushPlatform, TokenClear, TokenReport, TokenReporter};
+use super::traits::{CallError, PushPlatform, TokenClear, TokenReport, TokenReporter};
 use crate::channel::PushChannel;
 use crate::error::PushError;
 use std::collections::VecDeque;
@@ -163,12 +163,12 @@ impl Caller {
 /// the app's side still does after that is beyond the core, which is why
 /// reports and clears carry a sequence the backend can check.
 async fn with_deadline<T>(
-    call: impl Future<Output = Result<T, PushError>>,
+    call: impl Future<Output = Result<T, CallError>>,
     limit: Duration,
     what: &str,
 ) -> Result<T, PushError> {
     match tokio::time::timeout(limit, call).await {
-        Ok(result) => result,
+        Ok(result) => result.map_err(PushError::from),
         Err(_) => Err(PushError::Timeout {
             reason: format!("{what} did not answer within {} ms", limit.as_millis()),
         }),

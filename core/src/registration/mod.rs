@@ -3,7 +3,9 @@
 //! current, and stop the moment the session ends.
 //!
 //! - [`device`] and [`select`]: which channel a device uses.
-//! - [`traits`]: what the app implements (platform, reporter, listener).
+//! - [`traits`]: the seams registration calls (platform, reporter,
+//!   listener) as plain Rust; the app's implementations of the exported
+//!   twins arrive through the facade's adapters (`facade/foreign.rs`).
 //! - [`actor`]: the state machine, one serialized task; `lanes` orders its
 //!   calls into the app by completion, `clears` retries ended sessions' clears.
 //! - [`service`]: runs the actor on the core's single background thread.
@@ -33,4 +35,4 @@ pub use device::{ApnsEnvironment, DeviceInfo, DeviceOs, VendorSupport};
 pub use select::{choose_channel, ChannelChoice, Choice, Selection};
 pub use state::{LogoutReason, RegistrationError, RegistrationPhase, RegistrationState};
 pub use subscribers::Subscription;
-pub use traits::{PushListener, PushPlatform, TokenClear, TokenReport, TokenReporter};
+pub use traits::{CallError, PushListener, PushPlatform, TokenClear, TokenReport, TokenReporter};

@@ -10,7 +10,7 @@
 //! ends them as a process death would.
 
 use super::device::DeviceInfo;
-use super::traits::{PushPlatform, TokenClear, TokenReport, TokenReporter};
+use super::traits::{CallError, PushPlatform, TokenClear, TokenReport, TokenReporter};
 use crate::channel::PushChannel;
 use crate::config::VendorCredentials;
 use crate::error::PushError;
@@ -203,11 +203,11 @@ async fn play(call: SimCall) -> bool {
 }
 
 /// The answer a hung call never gives.
-fn never<T>(answer: Option<Result<T, PushError>>) -> Result<T, PushError> {
+fn never<T>(answer: Option<Result<T, CallError>>) -> Result<T, CallError> {
     answer.unwrap_or_else(|| {
-        Err(PushError::Internal {
+        Err(CallError::Other(PushError::Internal {
             reason: "simulated work was killed".into(),
-        })
+        }))
     })
 }
 
@@ -319,7 +319,7 @@ impl SimulatedPlatform {
 
 #[async_trait::async_trait]
 impl PushPlatform for SimulatedPlatform {
-    fn device_info(&self) -> Result<DeviceInfo, PushError> {
+    fn device_info(&self) -> Result<DeviceInfo, CallError> {
         Ok(lock(&self.device).clone())
     }
 
@@ -327,7 +327,7 @@ impl PushPlatform for SimulatedPlatform {
         &self,
         channel: PushChannel,
         _credentials: VendorCredentials,
-    ) -> Result<String, PushError> {
+    ) -> Result<String, CallError> {
         self.log.push(SimEvent::TokenRequested(channel));
         let call = lock(&self.script).next();
         let (phone, log) = (self.phone.clone(), self.log.clone());
@@ -348,15 +348,15 @@ impl PushPlatform for SimulatedPlatform {
                 Ok(token)
             } else {
                 log.push(SimEvent::TokenRequestFailed(channel));
-                Err(PushError::Platform {
-                    reason: format!("simulated {channel} registration failure"),
-                })
+                Err(CallError::platform(format!(
+                    "simulated {channel} registration failure"
+                )))
             }
         });
         never(work.await)
     }
 
-    async fn unregister(&self, channel: PushChannel) -> Result<(), PushError> {
+    async fn unregister(&self, channel: PushChannel) -> Result<(), CallError> {
         self.log.push(SimEvent::UnregisterStarted(channel));
         let (phone, log) = (self.phone.clone(), self.log.clone());
         if lock(&phone).requests_running > 0 {
@@ -473,22 +473,20 @@ impl Server {
 
 #[async_trait::async_trait]
 impl TokenReporter for SimulatedBackend {
-    async fn report(&self, report: TokenReport) -> Result<(), PushError> {
+    async fn report(&self, report: TokenReport) -> Result<(), CallError> {
         self.log.push(SimEvent::ReportStarted(report.clone()));
         let call = lock(&self.script).next();
         let (server, log) = (self.server.clone(), self.log.clone());
         let work = self.log.detached(async move {
             if !play(call).await {
                 log.push(SimEvent::ReportFailed(report));
-                return Err(PushError::Platform {
-                    reason: "simulated backend failure".into(),
-                });
+                return Err(CallError::platform("simulated backend failure"));
             }
             if log.im_user().as_deref() != Some(report.user_id.as_str()) {
                 log.push(SimEvent::ReportRejected(report));
-                return Err(PushError::Platform {
-                    reason: "simulated IM SDK: not logged in as that user".into(),
-                });
+                return Err(CallError::platform(
+                    "simulated IM SDK: not logged in as that user",
+                ));
             }
             let mut server = lock(&server);
             if server.accepts(&report.user_id, report.sequence, &log) {
@@ -508,16 +506,14 @@ impl TokenReporter for SimulatedBackend {
         never(work.await)
     }
 
-    async fn clear(&self, clear: TokenClear) -> Result<(), PushError> {
+    async fn clear(&self, clear: TokenClear) -> Result<(), CallError> {
         self.log.push(SimEvent::ClearRequested(clear.clone()));
         let call = lock(&self.clear_script).next();
         let (server, log) = (self.server.clone(), self.log.clone());
         let work = self.log.detached(async move {
             if !play(call).await {
                 log.push(SimEvent::ClearFailed);
-                return Err(PushError::Platform {
-                    reason: "simulated clear failure".into(),
-                });
+                return Err(CallError::platform("simulated clear failure"));
             }
             let mut server = lock(&server);
             if server.accepts(&clear.user_id, clear.sequence, &log) {

@@ -266,7 +266,9 @@ mod tests {
     }
 
     /// The frozen schema-2 file (`store/fixtures/schema_v2.sql`) upgrades
-    /// in place: its report survives, and the new tables work.
+    /// in place: its report reads back through the store, and the new
+    /// tables work. (That every fixture ends at the latest version with a
+    /// new database's exact schema is `store/schema_tests.rs`'s.)
     #[test]
     fn a_schema_2_file_upgrades_keeping_its_report() {
         let dir = tempfile::tempdir().unwrap();
@@ -283,28 +285,6 @@ mod tests {
         assert_eq!(store.next_sequence().unwrap(), first + 1);
         store.put_pending_clear(&pending(first, None)).unwrap();
         assert_eq!(store.pending_clears().unwrap().len(), 1);
-        let version: u32 = store
-            .store
-            .with_conn(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
-            .unwrap();
-        assert_eq!(version, db::latest_version());
-        // The upgraded file has exactly the tables of a new one.
-        let tables = |s: &SqliteStore| {
-            s.store
-                .with_conn(|c| {
-                    let mut stmt = c.prepare(
-                        "SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
-                    )?;
-                    let rows = stmt.query_map([], |r| {
-                        Ok(format!("{} {} {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-                    })?;
-                    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-                })
-                .unwrap()
-        };
-        let fresh_dir = tempfile::tempdir().unwrap();
-        let fresh = open(fresh_dir.path());
-        assert_eq!(tables(&store), tables(&fresh));
     }
 
     #[test]

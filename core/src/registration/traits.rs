@@ -1,5 +1,8 @@
-//! The seams the app implements in Kotlin or Swift. Token requests, reports
-//! and clears are async on the app's side (Kotlin `suspend`, Swift `async`),
+//! The seams registration calls: the app's platform, its IM backend
+//! reporter and its listener, as plain Rust traits. The app implements their
+//! exported twins (`facade/foreign.rs`, same names and methods), which the
+//! facade adapts to these; the simulations in [`super::sim`] and the tests
+//! implement these directly. Token requests, reports and clears are async
 //! because each is a network round trip or a wait for a vendor SDK callback;
 //! the core puts its own deadline around every one of them.
 
@@ -9,28 +12,64 @@ use crate::channel::PushChannel;
 use crate::config::VendorCredentials;
 use crate::error::PushError;
 
-/// The device and its push SDKs.
-#[uniffi::export(rust, foreign)]
+/// How a call into the platform or the reporter failed. Registration turns
+/// it into a `RegistrationError` (its public code) and retries with backoff.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallError {
+    /// The vendor SDK, the network or the IM backend failed: the usual
+    /// failure, public code `platform`.
+    #[error("platform error: {reason}")]
+    Platform { reason: String },
+    /// The implementation chose another public category (a Kotlin
+    /// `PushException` or Swift `PushError` other than `Platform`); kept
+    /// whole so the app's listener sees the code the app threw.
+    #[error(transparent)]
+    Other(PushError),
+}
+
+impl CallError {
+    /// A [`CallError::Platform`] with `reason`.
+    pub fn platform(reason: impl Into<String>) -> Self {
+        CallError::Platform {
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<PushError> for CallError {
+    fn from(error: PushError) -> Self {
+        match error {
+            PushError::Platform { reason } => CallError::Platform { reason },
+            other => CallError::Other(other),
+        }
+    }
+}
+
+impl From<CallError> for PushError {
+    fn from(error: CallError) -> Self {
+        match error {
+            CallError::Platform { reason } => PushError::Platform { reason },
+            CallError::Other(error) => error,
+        }
+    }
+}
+
+/// The device and its push SDKs (see the exported `PushPlatform`).
 #[async_trait::async_trait]
 pub trait PushPlatform: Send + Sync {
-    /// The facts channel choice depends on. Called on the core's own
-    /// thread; keep it quick (cached values).
-    fn device_info(&self) -> Result<DeviceInfo, PushError>;
+    /// The facts channel choice depends on; quick (cached values).
+    fn device_info(&self) -> Result<DeviceInfo, CallError>;
 
-    /// Starts the vendor SDK for `channel` with `credentials` and returns
-    /// its push token (for APNs: the device token as hex).
+    /// Starts the vendor SDK for `channel` and returns its push token.
     async fn request_token(
         &self,
         channel: PushChannel,
         credentials: VendorCredentials,
-    ) -> Result<String, PushError>;
+    ) -> Result<String, CallError>;
 
-    /// Turns the vendor's push off for this app. The core calls this after a
-    /// proactive logout whose backend clear failed, so a logged-out device
-    /// does not keep receiving pushes; only while nobody is logged in and
-    /// nobody logged in since that logout, and never while a token request
-    /// is running.
-    async fn unregister(&self, channel: PushChannel) -> Result<(), PushError>;
+    /// Turns the vendor's push off for this app (after a proactive logout
+    /// whose backend clear failed).
+    async fn unregister(&self, channel: PushChannel) -> Result<(), CallError>;
 }
 
 /// What is reported to the IM backend for the logged-in user.
@@ -84,28 +123,20 @@ impl std::fmt::Debug for TokenClear {
     }
 }
 
-/// The IM SDK's offline-push configuration calls.
-///
-/// The core never relies on cancelling one of these: a call counts as
-/// possibly applied until it returns or its deadline
-/// (`retry.platform_timeout_ms`) passes, and the next call of the lane
-/// starts only then. Calls come one at a time, in order.
-#[uniffi::export(rust, foreign)]
+/// The IM SDK's offline-push configuration calls (see the exported
+/// `TokenReporter`): one at a time, in order, each possibly applied until it
+/// returns or its deadline passes.
 #[async_trait::async_trait]
 pub trait TokenReporter: Send + Sync {
-    /// Sets the offline push token and business id of `report.user_id`'s
-    /// session.
-    async fn report(&self, report: TokenReport) -> Result<(), PushError>;
+    /// Sets the offline push token and business id of `report.user_id`.
+    async fn report(&self, report: TokenReport) -> Result<(), CallError>;
 
-    /// Removes `clear.user_id`'s token. Called after a proactive logout
-    /// (first before the app ends the IM session; retried with backoff if it
-    /// fails, also after a restart).
-    async fn clear(&self, clear: TokenClear) -> Result<(), PushError>;
+    /// Removes `clear.user_id`'s token (retried until it succeeds).
+    async fn clear(&self, clear: TokenClear) -> Result<(), CallError>;
 }
 
-/// Receives registration progress for the app's UI and logs. Called on the
-/// core's thread: return quickly. Throwing is caught and ignored.
-#[uniffi::export(rust, foreign)]
+/// Receives registration progress (see the exported `PushListener`).
+/// Called on the core's thread; a panic is caught and ignored.
 pub trait PushListener: Send + Sync {
     fn on_state_changed(&self, state: RegistrationState);
     fn on_error(&self, error: RegistrationError);

@@ -120,7 +120,7 @@ fn serialize<T: Lower<UniFfiTag>>(value: T) -> Vec<u8> {
     bytes
 }
 
-fn answer<T: Lower<UniFfiTag>>(result: Result<T, PushError>) -> Answer {
+fn answer<T: Lower<UniFfiTag>, E: Into<PushError>>(result: Result<T, E>) -> Answer {
     let result = super::errors::handled("fast door call", result);
     match result {
         Ok(value) => Answer::Value(serialize(value)),
@@ -421,11 +421,7 @@ fn android_tap(
     let data_uri: Option<String> = args.next("data_uri")?;
     let channel_hint: Option<PushChannel> = args.next("channel_hint")?;
     args.finish()?;
-    Ok(payload::parse_android_extras(
-        extras,
-        data_uri,
-        channel_hint,
-    ))
+    Ok(payload::parse_android_extras(extras, data_uri, channel_hint).map_err(PushError::from))
 }
 
 /// `parseClickInput(ClickInputs.android(extras, dataUri, channelHint))`
@@ -594,7 +590,7 @@ mod tests {
         let input = ClickInput::Ios {
             user_info_json: "not json".into(),
         };
-        let expected = payload::parse_click(input.clone()).unwrap_err();
+        let expected = PushError::from(payload::parse_click(input.clone()).unwrap_err());
         // Room for the arguments only: the error's text does not fit.
         let args = serialize(input.clone()).len();
         let (status, call) = parse_through_fast(input, args + HEADER_LEN);
@@ -841,12 +837,14 @@ mod tests {
             extras_tree::write_value(&extras, &mut args);
             args.extend(serialize(None::<String>));
             args.extend(serialize(None::<PushChannel>));
-            let json_form = payload::parse_click(ClickInput::Android {
-                extras_json: extras.to_string(),
-                data_uri: None,
-                channel_hint: None,
-            })
-            .unwrap_err();
+            let json_form = PushError::from(
+                payload::parse_click(ClickInput::Android {
+                    extras_json: extras.to_string(),
+                    data_uri: None,
+                    channel_hint: None,
+                })
+                .unwrap_err(),
+            );
             let mut call = Call::new(args, 128 * 1024);
             let status =
                 unsafe { pushcore_fast_parse_android_tap(call.addr(), call.in_len, call.cap()) };

@@ -607,17 +607,17 @@ struct EmptyTokenPlatform;
 
 #[async_trait::async_trait]
 impl super::traits::PushPlatform for EmptyTokenPlatform {
-    fn device_info(&self) -> Result<DeviceInfo, crate::error::PushError> {
+    fn device_info(&self) -> Result<DeviceInfo, super::traits::CallError> {
         Ok(xiaomi())
     }
     async fn request_token(
         &self,
         _: PushChannel,
         _: crate::config::VendorCredentials,
-    ) -> Result<String, crate::error::PushError> {
+    ) -> Result<String, super::traits::CallError> {
         Ok("  ".into())
     }
-    async fn unregister(&self, _: PushChannel) -> Result<(), crate::error::PushError> {
+    async fn unregister(&self, _: PushChannel) -> Result<(), super::traits::CallError> {
         Ok(())
     }
 }
