@@ -5,6 +5,7 @@
 //! the command exits non-zero at the first surprise, so the demo doubles as
 //! the project's end-to-end smoke test.
 
+mod conversation;
 mod ledger;
 mod messages;
 mod session;
@@ -156,6 +157,8 @@ fn play(out: &mut Out, dir: &Path) -> Step {
     inbox.recall(out)?;
     inbox.read_on_desktop(out)?;
     inbox.other_account(out)?;
+    inbox.conversation(out)?;
+    inbox.muted_chat(out)?;
 
     session.log_out_and_ignore_late_token(out)?;
     inbox.logged_out(out)?;

@@ -13,6 +13,8 @@ use pushcore::store::dedup_key::{derive_key, MessageFields};
 use pushcore::store::ledger::{
     receiver_digest, Change, Decision, Entry, Handle, Incoming, Ledger, Shown,
 };
+
+mod conversations;
 use pushcore::store::{Store, SystemClock};
 use pushcore::PushError;
 use serde_json::{json, Value};
@@ -36,9 +38,28 @@ Commands (each prints one JSON line):
     dismiss TAG ID               a swipe-away; the badge
     badge                        the logged-in account's unread count
     list [LIMIT]                 the newest rows (default 50), one JSON line each
+
+  Conversations, mutes and quiet hours (one notification per conversation):
+    message MESSAGE_ID CONVERSATION SENT_MS SENDER TEXT...
+                                 a received message with its sender and text:
+                                 the decision as `shown` gives it, plus the
+                                 conversation's notification (its lines) and
+                                 `silent` (quiet hours, show-silently policy)
+    conversations                every conversation notification as it should
+                                 be now, and the group summary
+    mute CONVERSATION [UNTIL_MS] mute until then (default: until unmuted);
+                                 a time not after now unmutes
+    unmute CONVERSATION          the same as a mute until 0
+    mutes                        the conversations muted now
+    quiet START END ZONE [show_silently|suppress] [silence_calls]
+                                 quiet hours from START to END (HH:MM, local
+                                 time in the IANA zone ZONE); default policy
+                                 show_silently; calls ring unless silence_calls
+    quiet off                    clear the quiet hours
+    quiet                        the quiet hours set, or null
 ";
 
-struct Session {
+pub(crate) struct Session {
     ledger: Ledger,
     dedup: Dedup,
 }
@@ -162,6 +183,9 @@ impl Session {
                     .map_err(|_| Failure::Usage("LIMIT must be 0 or more".into()))?;
                 return Ok(self.ledger.entries(limit)?.into_iter().map(entry).collect());
             }
+            "message" | "conversations" | "mute" | "unmute" | "mutes" | "quiet" => {
+                self.conversation_command(name, rest)?
+            }
             other => {
                 return Err(Failure::Usage(format!(
                     "unknown ledger command `{other}`; see `pushcore ledger --help`"
@@ -192,7 +216,15 @@ impl Session {
             receiver: receiver.as_deref(),
         };
         let mut answer = json!({ "command": "shown", "message_id": message_id });
-        match self.ledger.decide(&self.dedup, &incoming)? {
+        decision_json(&mut answer, self.ledger.decide(&self.dedup, &incoming)?);
+        Ok(answer)
+    }
+}
+
+/// A decision's fields, as `shown` and `message` print them.
+fn decision_json(answer: &mut Value, decision: Decision) {
+    {
+        match decision {
             Decision::Show { handle, badge } => {
                 answer["decision"] = json!("show");
                 answer["handle"] = handle_json(&handle);
@@ -209,11 +241,10 @@ impl Session {
                 answer["badge"] = json!(badge);
             }
         }
-        Ok(answer)
     }
 }
 
-enum Failure {
+pub(crate) enum Failure {
     Usage(String),
     Core(PushError),
 }
@@ -224,7 +255,7 @@ impl From<pushcore::error::Error> for Failure {
     }
 }
 
-fn message_key(message_id: &str) -> Result<String, Failure> {
+pub(crate) fn message_key(message_id: &str) -> Result<String, Failure> {
     if message_id.trim().is_empty() {
         return Err(Failure::Usage("MESSAGE_ID must not be empty".into()));
     }
@@ -234,7 +265,7 @@ fn message_key(message_id: &str) -> Result<String, Failure> {
     }))
 }
 
-fn number(text: &str, name: &str) -> Result<i64, Failure> {
+pub(crate) fn number(text: &str, name: &str) -> Result<i64, Failure> {
     text.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| {
         Failure::Usage(format!(
             "{name} must be a non-negative integer, got `{text}`"
@@ -242,7 +273,7 @@ fn number(text: &str, name: &str) -> Result<i64, Failure> {
     })
 }
 
-fn handle_json(handle: &Handle) -> Value {
+pub(crate) fn handle_json(handle: &Handle) -> Value {
     json!({ "tag": handle.tag, "id": handle.id })
 }
 

@@ -54,6 +54,14 @@ const EXPECTED: &[&str] = &[
     "conversation_read",
     // a push for another account
     "notification_suppressed",
+    // three messages of one chat: one notification growing to three lines
+    "conversation_notification",
+    "conversation_notification",
+    "conversation_notification",
+    "conversation_read",
+    // a muted chat stays silent
+    "conversation_muted",
+    "notification_suppressed",
     "logged_out",
     "token_ignored",
     // a push after logout
@@ -125,7 +133,34 @@ fn the_json_event_log_tells_the_whole_story_in_order() {
         .filter(|e| e["event"] == "notification_suppressed" && e.get("reason").is_some())
         .map(|e| e["reason"].as_str().unwrap())
         .collect();
-    assert_eq!(reasons, ["recalled", "other_account", "logged_out"]);
+    assert_eq!(
+        reasons,
+        ["recalled", "other_account", "muted", "logged_out"]
+    );
+    // One conversation, one handle, three lines, oldest first.
+    let conversation: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["event"] == "conversation_notification")
+        .collect();
+    for (i, e) in conversation.iter().enumerate() {
+        assert_eq!(e["conversation_id"], "c2c_dan");
+        assert_eq!(e["handle"]["tag"], "conv:c2c_dan");
+        assert_eq!(e["handle"], conversation[0]["handle"]);
+        assert_eq!(e["lines"].as_array().unwrap().len(), i + 1);
+        assert_eq!(e["badge"], i + 1);
+    }
+    let last = &conversation[2]["lines"];
+    assert_eq!(last[0]["sender_name"], "Dan");
+    assert_eq!(last[0]["text"], "Are we still on for tonight?");
+    assert_eq!(last[2]["text"], "Reply when you can");
+    let dan_read = events
+        .iter()
+        .filter(|e| e["event"] == "conversation_read")
+        .nth(1)
+        .unwrap();
+    assert_eq!(dan_read["remove"][0], conversation[0]["handle"]);
+    assert_eq!(dan_read["badge"], 0);
+    assert_eq!(by_name("conversation_muted")["conversation_id"], "c2c_eve");
     let read = by_name("conversation_read");
     assert_eq!(read["conversation_id"], "c2c_carol");
     assert_eq!(read["remove"].as_array().unwrap().len(), 2);

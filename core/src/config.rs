@@ -45,6 +45,26 @@ pub struct PushConfig {
     pub retry: RetryPolicy,
     pub dedup: DedupSettings,
     pub routing: RoutingSettings,
+    /// How received messages are presented (conversation notifications).
+    #[uniffi(default)]
+    pub notifications: NotificationSettings,
+}
+
+/// How received messages are presented.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotificationSettings {
+    /// Lines a conversation notification shows (the newest, oldest first).
+    #[uniffi(default = 5)]
+    pub conversation_lines: u32,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        NotificationSettings {
+            conversation_lines: 5,
+        }
+    }
 }
 
 /// One entry per Android channel; `None` means the app does not integrate
@@ -352,6 +372,13 @@ impl PushConfig {
             problems.push("retry.platform_timeout_ms must be greater than 0".into());
         }
 
+        let lines = self.notifications.conversation_lines;
+        if !(1..=25).contains(&lines) {
+            problems.push(format!(
+                "notifications.conversation_lines must be 1 to 25 (got {lines})"
+            ));
+        }
+
         let dedup = &self.dedup;
         if dedup.ttl_seconds == 0 {
             problems.push("dedup.ttl_seconds must be greater than 0".into());
@@ -449,6 +476,19 @@ mod tests {
     #[test]
     fn the_example_config_in_the_repo_is_valid() {
         assert_eq!(example_config().problems(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn conversation_lines_must_be_one_to_twenty_five() {
+        for (lines, ok) in [(0, false), (1, true), (5, true), (25, true), (26, false)] {
+            let mut config = valid();
+            config.notifications.conversation_lines = lines;
+            assert_eq!(config.problems().is_empty(), ok, "{lines}");
+        }
+        let parsed =
+            PushConfig::from_json(r#"{"notifications":{"conversation_lines":3}}"#).unwrap();
+        assert_eq!(parsed.notifications.conversation_lines, 3);
+        assert_eq!(PushConfig::default().notifications.conversation_lines, 5);
     }
 
     #[test]

@@ -27,7 +27,13 @@ pub use entity::{ChatType, NotificationAction};
 pub use error::PushError;
 pub use facade::fast;
 pub use facade::functions::*;
-pub use facade::{dedup_fields_for_notification, derive_dedup_key, DedupFields, PushCore};
+pub use facade::{
+    clean_line_text, dedup_fields_for_notification, derive_dedup_key, DedupFields, PushCore,
+};
+pub use facade::{
+    ConversationChange, ConversationLine, ConversationNotification, ConversationUpdate,
+    GroupSummary, MutedConversation, QuietHours, QuietHoursPolicy,
+};
 pub use facade::{
     LedgerChange, NotificationHandle, ReceivedDecision, ReceivedOutcome, SuppressReason, TapOutcome,
 };

@@ -56,11 +56,15 @@ final class AppDelegate: NSObject, UIApplicationDelegate, UNUserNotificationCent
         guard let input = try? ClickInput.fromIOS(userInfo: notification.request.content.userInfo) else {
             return [.banner, .list, .sound]
         }
-        return await shouldPresent(input, identifier: identifier) ? [.banner, .list, .sound] : []
+        switch await presentation(input, identifier: identifier) {
+        case .normal: return [.banner, .list, .sound]
+        case .silent: return [.list]
+        case .hidden: return []
+        }
     }
 
-    private func shouldPresent(_ input: ClickInput, identifier: String) -> Bool {
-        services.shouldPresent(input, identifier: identifier)
+    private func presentation(_ input: ClickInput, identifier: String) -> PushServices.Presentation {
+        services.presentation(input, identifier: identifier)
     }
 
     private func handleTap(_ input: ClickInput?) {

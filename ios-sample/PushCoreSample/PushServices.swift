@@ -189,17 +189,20 @@ final class PushServices {
     }
 
     /// An APNs alert about to be presented while the app runs: the core
-    /// decides (a duplicate, a recalled message, another account's push or
-    /// one after logout is not presented), and a shown one is recorded
-    /// under the system's identifier so a recall or read can remove it.
-    func shouldPresent(_ input: ClickInput, identifier: String) -> Bool {
-        guard let core else { return true }
+    /// decides (a duplicate, a recalled message, another account's push,
+    /// one after logout, a muted chat or quiet hours with the suppress
+    /// policy is not presented), and a shown one is recorded under the
+    /// system's identifier so a recall or read can remove it. Quiet hours
+    /// with the show-silently policy present it in the list only: no
+    /// banner, no sound.
+    func presentation(_ input: ClickInput, identifier: String) -> Presentation {
+        guard let core else { return .normal }
         do {
             let outcome = try core.handleReceived(input: input, source: "apns-foreground")
             if case let .suppress(reason, badge) = outcome.decision {
                 log.info("not presenting: \(String(describing: reason))")
                 Task { await NotificationLedger.setBadge(badge) }
-                return false
+                return .hidden
             }
             let change = try core.notificationShown(
                 notification: outcome.notification,
@@ -207,11 +210,64 @@ final class PushServices {
                 source: "apns-foreground"
             )
             Task { await NotificationLedger.apply(change) }
-            return change.remove.isEmpty
+            guard change.remove.isEmpty else { return .hidden }
+            return outcome.silent ? .silent : .normal
         } catch {
             // Losing a message is worse than showing it twice.
             log.warning("presenting without the core: \(String(describing: error))")
-            return true
+            return .normal
+        }
+    }
+
+    /// How a received alert is presented (`presentation(_:identifier:)`).
+    enum Presentation: Sendable {
+        case normal, silent, hidden
+    }
+
+    /// A message from the IM connection while the app is in the background:
+    /// posted as a local notification in its conversation's thread, as the
+    /// core decides (`ConversationNotifier`).
+    func imMessageReceived(_ input: ClickInput) {
+        guard let core else { return }
+        do {
+            let outcome = try core.handleReceived(input: input, source: "im-online")
+            Task { await ConversationNotifier.post(outcome) }
+        } catch {
+            log.warning("IM message not posted: \(String(describing: error))")
+        }
+    }
+
+    /// The chat screen's "mute" switch: `until` nil mutes until unmuted.
+    /// Every process sharing the storage directory (a Notification Service
+    /// Extension in the App Group) applies it.
+    func setMuted(conversationId: String, until: Date?) {
+        guard let core else { return }
+        let untilMs = until.map { Int64($0.timeIntervalSince1970 * 1000) }
+        do {
+            try core.setConversationMuted(conversationId: conversationId, untilMs: untilMs)
+        } catch {
+            log.warning("mute not stored: \(String(describing: error))")
+        }
+    }
+
+    /// Settings' quiet hours, in the device's current time zone (the core
+    /// follows that zone's DST changes). `nil` clears them.
+    func setQuietHours(from start: DateComponents?, to end: DateComponents?) {
+        guard let core else { return }
+        do {
+            guard let start, let end else {
+                try core.clearQuietHours()
+                return
+            }
+            let minute = { (c: DateComponents) in UInt32((c.hour ?? 0) * 60 + (c.minute ?? 0)) }
+            try core.setQuietHours(hours: QuietHours(
+                startMinute: minute(start),
+                endMinute: minute(end),
+                timezone: TimeZone.current.identifier,
+                policy: .showSilently
+            ))
+        } catch {
+            log.warning("quiet hours not stored: \(String(describing: error))")
         }
     }
 

@@ -12,14 +12,14 @@ use pushcore::{NotificationHandle, ReceivedDecision, ReceivedOutcome, SuppressRe
 use serde_json::{json, Value};
 
 /// Seconds and a per-run suffix, so a kept store (`--dir`) sees new ids.
-fn now() -> (u64, u32) {
+pub(super) fn now() -> (u64, u32) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     (now.as_secs(), now.subsec_micros())
 }
 
-fn handle_json(h: &NotificationHandle) -> Value {
+pub(super) fn handle_json(h: &NotificationHandle) -> Value {
     json!({ "tag": h.tag, "id": h.id })
 }
 
@@ -27,8 +27,23 @@ impl Inbox<'_> {
     /// A one-to-one text to `receiver`, delivered as a data message on the
     /// phone's channel and handed to `handleReceived`.
     fn receive(&self, id: &str, sender: &str, receiver: &str, text: &str) -> Step<ReceivedOutcome> {
-        let message = json!({"message_type":"text","message_id":id,"chat_type":"c2c",
+        self.receive_named(id, sender, None, receiver, text)
+    }
+
+    /// [`receive`](Self::receive) with the sender's display name.
+    pub(super) fn receive_named(
+        &self,
+        id: &str,
+        sender: &str,
+        nickname: Option<&str>,
+        receiver: &str,
+        text: &str,
+    ) -> Step<ReceivedOutcome> {
+        let mut message = json!({"message_type":"text","message_id":id,"chat_type":"c2c",
             "sender":sender,"receiver":receiver,"content":text,"send_time":now().0});
+        if let Some(nickname) = nickname {
+            message["nickname"] = json!(nickname);
+        }
         let message = outbound_message_from_json(message.to_string())
             .map_err(core_err("reading the message"))?;
         let delivered = simulate_delivery(message, self.channel)
@@ -60,7 +75,7 @@ impl Inbox<'_> {
     }
 
     /// Receives and expects `Suppress` for `reason`; reports it.
-    fn suppressed(
+    pub(super) fn suppressed(
         &self,
         out: &mut Out,
         received: ReceivedOutcome,
@@ -78,6 +93,8 @@ impl Inbox<'_> {
             SuppressReason::Recalled => "recalled",
             SuppressReason::OtherAccount => "other_account",
             SuppressReason::LoggedOut => "logged_out",
+            SuppressReason::Muted => "muted",
+            SuppressReason::QuietHours => "quiet_hours",
         };
         out.event(
             "notification_suppressed",

@@ -4,13 +4,18 @@
 //! the exported records and its errors to `PushError`, and decides how a
 //! broken store degrades (show it: losing a message is worse).
 
+use super::conversation::ConversationUpdate;
 use super::errors::handled_call;
+use super::line_text::clean_line_text;
 use super::PushCore;
+use crate::entity::NotificationAction;
 use crate::error::{invalid_input, PushError};
 use crate::payload::NormalizedNotification;
 use crate::store::dedup_key::{derive_key, MessageFields};
+use crate::store::ledger::conversation::{MAX_LINE_UNITS, MAX_SENDER_NAME_UNITS};
 use crate::store::ledger::{
-    self, check_source, Change, Decision, Handle, Incoming, Recorded, Shown, Suppress,
+    self, check_source, Change, Decision, Handle, Incoming, Line, Received, Recorded, Shown,
+    Suppress, ViewedChange,
 };
 
 /// Where a notification lives on the device. Android: post it with
@@ -33,6 +38,10 @@ pub enum SuppressReason {
     OtherAccount,
     /// Nobody is logged in.
     LoggedOut,
+    /// The user muted its conversation (`set_conversation_muted`).
+    Muted,
+    /// Quiet hours are on and their policy is `Suppress`.
+    QuietHours,
 }
 
 /// What to do with a received message. `badge` is the logged-in account's
@@ -60,11 +69,24 @@ pub enum ReceivedDecision {
 
 /// What a change asks of the device: remove these notifications (cancel
 /// them on Android, `removeDeliveredNotifications` on iOS) and set the
-/// badge to `badge`.
+/// badge to `badge`. The handles are per message, as
+/// `ReceivedDecision::Show` gave them; an app posting one notification per
+/// conversation calls the `_grouped` twin of the call instead, whose
+/// [`ConversationChange`] holds this and the conversation notifications.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct LedgerChange {
     pub remove: Vec<NotificationHandle>,
     pub badge: u32,
+}
+
+/// A [`LedgerChange`] with what it does to the per-conversation
+/// notifications: re-post the conversations whose lines changed, cancel
+/// those left without a line, and post (or cancel) the group summary.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ConversationChange {
+    /// The per-message answer, exactly as the plain call gives it.
+    pub change: LedgerChange,
+    pub conversations: ConversationUpdate,
 }
 
 #[uniffi::export]
@@ -83,11 +105,26 @@ impl PushCore {
             if message_id.trim().is_empty() {
                 return Err(invalid_input("message_id must not be empty"));
             }
-            let key = derive_key(&MessageFields {
-                im_message_id: Some(message_id),
-                ..Default::default()
-            });
-            Ok(self.ledger.recall(&key)?.into())
+            Ok(self.ledger.recall(&im_key(message_id))?.into())
+        })
+    }
+
+    /// [`on_message_recalled`](Self::on_message_recalled) for an app posting
+    /// one notification per conversation: also answers the conversation's
+    /// notification without the recalled line (or its removal when no line
+    /// is left) and the group summary.
+    ///
+    /// # Errors
+    /// As `on_message_recalled`: `invalid_input` for a blank id; `storage`.
+    pub fn on_message_recalled_grouped(
+        &self,
+        message_id: String,
+    ) -> Result<ConversationChange, PushError> {
+        handled_call("on_message_recalled_grouped", || -> Result<_, PushError> {
+            if message_id.trim().is_empty() {
+                return Err(invalid_input("message_id must not be empty"));
+            }
+            Ok(self.ledger.recall_viewed(&im_key(message_id))?.into())
         })
     }
 
@@ -114,8 +151,40 @@ impl PushCore {
         })
     }
 
+    /// [`on_conversation_read`](Self::on_conversation_read) for an app
+    /// posting one notification per conversation: also answers the
+    /// conversation's notification with the lines after `read_up_to_ms`
+    /// (or its removal when none is left) and the group summary.
+    ///
+    /// # Errors
+    /// As `on_conversation_read`: `invalid_input` for a blank id or a
+    /// negative time; `storage`.
+    pub fn on_conversation_read_grouped(
+        &self,
+        conversation_id: String,
+        read_up_to_ms: i64,
+    ) -> Result<ConversationChange, PushError> {
+        handled_call(
+            "on_conversation_read_grouped",
+            || -> Result<_, PushError> {
+                if conversation_id.trim().is_empty() {
+                    return Err(invalid_input("conversation_id must not be empty"));
+                }
+                if read_up_to_ms < 0 {
+                    return Err(invalid_input("read_up_to_ms must not be negative"));
+                }
+                Ok(self
+                    .ledger
+                    .read_viewed(&conversation_id, read_up_to_ms)?
+                    .into())
+            },
+        )
+    }
+
     /// The user swiped the notification `handle` away: it no longer counts
-    /// in the badge. An unknown handle is not an error.
+    /// in the badge. A conversation's handle clears all its messages (the
+    /// whole conversation was swiped away). An unknown handle is not an
+    /// error.
     ///
     /// # Errors
     /// `storage`.
@@ -126,6 +195,23 @@ impl PushCore {
         handled_call("on_notification_dismissed", || -> Result<_, PushError> {
             Ok(self.ledger.dismissed(&handle.into())?.into())
         })
+    }
+
+    /// [`on_notification_dismissed`](Self::on_notification_dismissed) with
+    /// the conversation notifications it changes: a message's handle takes
+    /// its line out of its conversation; a conversation's handle (the user
+    /// swiped the whole conversation away) clears all its messages.
+    ///
+    /// # Errors
+    /// `storage`.
+    pub fn on_notification_dismissed_grouped(
+        &self,
+        handle: NotificationHandle,
+    ) -> Result<ConversationChange, PushError> {
+        handled_call(
+            "on_notification_dismissed_grouped",
+            || -> Result<_, PushError> { Ok(self.ledger.dismissed_viewed(&handle.into())?.into()) },
+        )
     }
 
     /// Records that the platform shows `notification` under `handle`: for a
@@ -146,9 +232,10 @@ impl PushCore {
             check_source(&source)?;
             let key = super::dedup::notification_key(&notification);
             let handle: Handle = handle.into();
-            let recorded =
-                self.ledger
-                    .record_shown(&shown(&notification, &key, handle.clone(), &source))?;
+            let (recorded, _) = self.ledger.record_shown_line(
+                &shown(&notification, &key, handle.clone(), &source),
+                &LineText::of(&notification).line(),
+            )?;
             Ok(match recorded {
                 Recorded::Shown { badge } => LedgerChange {
                     remove: Vec::new(),
@@ -175,18 +262,30 @@ impl PushCore {
 }
 
 impl PushCore {
-    /// The decision for a parsed received message (`store::ledger::decide`).
+    /// The decision for a parsed received message (`store::ledger::decide`),
+    /// its conversation's update (Show and Replace of a message in a
+    /// conversation) and whether to post it silently.
     pub(super) fn decide_received(
         &self,
         notification: &NormalizedNotification,
         key: &str,
         source: &str,
-    ) -> Result<ReceivedDecision, PushError> {
-        let incoming = Incoming {
-            shown: shown(notification, key, Handle::for_message(key), source),
-            receiver: receiver_of(notification),
+    ) -> Result<(ReceivedDecision, Option<ConversationUpdate>, bool), PushError> {
+        let line = LineText::of(notification);
+        let received = Received {
+            incoming: Incoming {
+                shown: shown(notification, key, Handle::for_message(key), source),
+                receiver: receiver_of(notification),
+            },
+            line: line.line(),
+            is_call: notification.action == NotificationAction::Call,
         };
-        Ok(self.ledger.decide(&self.dedup, &incoming)?.into())
+        let outcome = self.ledger.receive(&self.dedup, &received)?;
+        Ok((
+            outcome.decision.into(),
+            outcome.conversation.map(Into::into),
+            outcome.silent,
+        ))
     }
 
     /// The ledger's part of a tap: marks it clicked; `Some(reason)` when
@@ -215,6 +314,14 @@ impl PushCore {
     }
 }
 
+/// The ledger key of an IM message id (what `handle_received` records).
+fn im_key(message_id: String) -> String {
+    derive_key(&MessageFields {
+        im_message_id: Some(message_id),
+        ..Default::default()
+    })
+}
+
 /// The receiver digest a one-to-one message's `ext` carries, if any.
 fn receiver_of(notification: &NormalizedNotification) -> Option<&str> {
     notification
@@ -236,6 +343,41 @@ fn shown<'a>(
         message_ms: i64::try_from(notification.send_time.saturating_mul(1000)).unwrap_or(0),
         content: notification.content.as_deref().unwrap_or(""),
         source,
+    }
+}
+
+/// The line a message adds to its conversation, cleaned for the platform:
+/// the sender's nickname (else id) and the text (else the alert body).
+pub(super) struct LineText {
+    sender_name: String,
+    text: String,
+}
+
+impl LineText {
+    pub(super) fn of(notification: &NormalizedNotification) -> LineText {
+        fn pick<'a>(a: &'a Option<String>, b: &'a Option<String>) -> &'a str {
+            a.as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .or(b.as_deref())
+                .unwrap_or("")
+        }
+        LineText {
+            sender_name: clean_line_text(
+                pick(&notification.nickname, &notification.sender),
+                MAX_SENDER_NAME_UNITS,
+            ),
+            text: clean_line_text(
+                pick(&notification.content, &notification.body),
+                MAX_LINE_UNITS,
+            ),
+        }
+    }
+
+    pub(super) fn line(&self) -> Line<'_> {
+        Line {
+            sender_name: &self.sender_name,
+            text: &self.text,
+        }
     }
 }
 
@@ -268,6 +410,8 @@ impl From<Suppress> for SuppressReason {
             Suppress::Recalled => SuppressReason::Recalled,
             Suppress::OtherAccount => SuppressReason::OtherAccount,
             Suppress::LoggedOut => SuppressReason::LoggedOut,
+            Suppress::Muted => SuppressReason::Muted,
+            Suppress::QuietHours => SuppressReason::QuietHours,
         }
     }
 }
@@ -296,6 +440,15 @@ impl From<Change> for LedgerChange {
         LedgerChange {
             remove: c.remove.into_iter().map(Into::into).collect(),
             badge: c.badge,
+        }
+    }
+}
+
+impl From<ViewedChange> for ConversationChange {
+    fn from(c: ViewedChange) -> Self {
+        ConversationChange {
+            change: c.change.into(),
+            conversations: c.conversations.into(),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! PushCore` block in a submodule of this one (`facade/<area>.rs`), so the
 //! struct and constructor here stay the only shared part.
 
+mod conversation;
 mod dedup;
 mod diagnostics;
 mod errors;
@@ -13,14 +14,22 @@ pub mod fast;
 mod foreign;
 pub mod functions;
 mod ledger;
+mod line_text;
 mod parse;
 mod received;
 mod registration;
 mod tap;
 
+pub use conversation::{
+    ConversationLine, ConversationNotification, ConversationUpdate, GroupSummary,
+    MutedConversation, QuietHours, QuietHoursPolicy,
+};
 pub use dedup::{dedup_fields_for_notification, derive_dedup_key, DedupFields};
 pub use foreign::{LogForwarder, PushListener, PushPlatform, TokenReporter};
-pub use ledger::{LedgerChange, NotificationHandle, ReceivedDecision, SuppressReason};
+pub use ledger::{
+    ConversationChange, LedgerChange, NotificationHandle, ReceivedDecision, SuppressReason,
+};
+pub use line_text::clean_line_text;
 pub use received::ReceivedOutcome;
 pub use tap::TapOutcome;
 
@@ -69,7 +78,8 @@ impl PushCore {
                 Arc::new(SystemClock),
             ));
             let dedup = Dedup::new(store.clone(), config.dedup.clone());
-            let ledger = Ledger::new(store.clone(), config.dedup.clone());
+            let ledger = Ledger::new(store.clone(), config.dedup.clone())
+                .with_conversation_lines(config.notifications.conversation_lines);
             log::info!(target: "pushcore", "PushCore {} ready", crate::VERSION);
             Ok(Arc::new(PushCore {
                 config,

@@ -4,6 +4,7 @@
 //! The display-side twin of the tap path (`tap.rs`), for the same reason:
 //! one crossing instead of five.
 
+use super::conversation::ConversationUpdate;
 use super::dedup::notification_key;
 use super::errors::handled_call;
 use super::ledger::ReceivedDecision;
@@ -27,6 +28,15 @@ pub struct ReceivedOutcome {
     /// cannot be used answers `Show` with no badge, because losing a
     /// message is worse than showing it twice; the reason is logged.
     pub decision: ReceivedDecision,
+    /// For an app posting one notification per conversation: with `Show`
+    /// or `Replace` of a message that names a conversation, the
+    /// conversation's notification (all its lines) to post under its
+    /// handle, and the group summary. `None` otherwise: leave the
+    /// conversation notifications as they are.
+    pub conversation: Option<ConversationUpdate>,
+    /// Quiet hours are on (policy `ShowSilently`): post it without sound,
+    /// vibration or heads-up.
+    pub silent: bool,
 }
 
 #[uniffi::export]
@@ -60,13 +70,16 @@ impl PushCore {
         source: &str,
     ) -> Result<ReceivedOutcome, PushError> {
         let dedup_key = notification_key(&notification);
-        let decision = self.decide_received(&notification, &dedup_key, source)?;
+        let (decision, conversation, silent) =
+            self.decide_received(&notification, &dedup_key, source)?;
         let route = routing::route(&notification, &self.config.routing.url_allow_list);
         Ok(ReceivedOutcome {
             notification,
             dedup_key,
             route,
             decision,
+            conversation,
+            silent,
         })
     }
 }

@@ -16,7 +16,7 @@ mod options;
 mod rest;
 mod shade;
 mod simulate;
-mod text;
+pub(crate) mod text;
 mod validate;
 
 #[cfg(test)]

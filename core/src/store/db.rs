@@ -57,6 +57,13 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "ledger: shown notifications, their state and the logged-in account",
         sql: include_str!("migrations/0004_ledger.sql"),
     },
+    // Conversations (store/ledger/conversation.rs): each row's sender name
+    // and line, the shown count per conversation kept by triggers, the
+    // mutes and the quiet hours.
+    Migration {
+        name: "ledger: conversation lines, mutes and quiet hours",
+        sql: include_str!("migrations/0005_conversations.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -16,6 +16,7 @@ const SHIPPED_STEP_HASHES: &[(&str, u64)] = &[
     ("0002_registration_reported.sql", 0x56e8_d170_6ada_a62a),
     ("0003_registration_sequence.sql", 0xe242_3c3c_0a3c_6909),
     ("0004_ledger.sql", 0x0466_d788_fa93_cdab),
+    ("0005_conversations.sql", 0x7fe1_1ee7_47bd_7a73),
 ];
 
 /// The database each shipped schema wrote, with rows in its tables.
@@ -24,6 +25,7 @@ const FIXTURES: &[(u32, &str)] = &[
     (2, include_str!("fixtures/schema_v2.sql")),
     (3, include_str!("fixtures/schema_v3.sql")),
     (4, include_str!("fixtures/schema_v4.sql")),
+    (5, include_str!("fixtures/schema_v5.sql")),
 ];
 
 fn fnv1a(text: &str) -> u64 {
@@ -152,6 +154,18 @@ fn every_frozen_schema_upgrades_to_exactly_a_new_database_keeping_its_rows() {
                 })
                 .unwrap();
             assert_eq!(user, "alice", "from v{version}");
+        }
+        if *version >= 4 {
+            // Shown rows of a ledger written before conversations count in
+            // their conversation from the upgrade on.
+            let shown: i64 = upgraded
+                .query_row(
+                    "SELECT shown FROM ledger_conversation_unread WHERE conversation = 'c2c_bob'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(shown, if *version == 4 { 1 } else { 2 }, "from v{version}");
         }
     }
 }

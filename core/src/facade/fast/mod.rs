@@ -87,7 +87,9 @@ macro_rules! safety_with_core {
 /// refuses a library whose version differs from the one it was written for.
 /// 4: `ReceivedOutcome.decision` replaced `dedup` and `TapOutcome` gained
 /// `badge`, so the answers of the received and tap calls changed layout.
-pub const ABI_VERSION: u32 = 4;
+/// 5: `ReceivedOutcome` gained `conversation` and `silent`, and
+/// `SuppressReason` gained `Muted` and `QuietHours` (issue 17).
+pub const ABI_VERSION: u32 = 5;
 
 /// Bytes before an answer that fits in the caller's buffer.
 pub const HEADER_LEN: usize = 16;

@@ -1,9 +1,14 @@
-//! One decision per received message: guard and recall first (nothing is
-//! recorded for a message that is not shown), then the dedup store, then
-//! the ledger row. A store that fails at any step degrades to `Show` with
-//! the reason logged: losing a message is worse than showing it twice.
+//! One decision per received message: guard and recall first, then the
+//! conversation's mute and the quiet hours (nothing is recorded for a
+//! message that is not shown), then the dedup store, then the ledger row
+//! and its conversation's view. A store that fails at any step degrades to
+//! `Show` with the reason logged: losing a message is worse than showing
+//! it twice.
 
-use super::{bounded, Handle, Ledger, Recorded, Repeat, Shown, Suppress};
+use super::{
+    bounded, ConversationUpdate, Handle, Ledger, Line, Presentation, Recorded, Repeat, Shown,
+    Suppress,
+};
 use crate::error::{Error, PushError, Result};
 use crate::store::dedup::{Dedup, DedupKind, DedupOutcome, MAX_SOURCE_BYTES};
 
@@ -33,21 +38,77 @@ pub enum Decision {
     },
 }
 
+/// A received message with what its conversation notification needs.
+#[derive(Debug, Clone)]
+pub struct Received<'a> {
+    pub incoming: Incoming<'a>,
+    pub line: Line<'a>,
+    /// A call (action "call"): never muted, and let through quiet hours
+    /// unless they say `silence_calls`.
+    pub is_call: bool,
+}
+
+/// The decision with the conversation's view and how to present it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub decision: Decision,
+    /// For `Show` and `Replace` of a message in a conversation: its view
+    /// and the summary. `None`: leave conversation notifications alone.
+    pub conversation: Option<ConversationUpdate>,
+    /// Quiet hours with the "show silently" policy: post without sound,
+    /// vibration or heads-up.
+    pub silent: bool,
+}
+
+impl Outcome {
+    fn plain(decision: Decision) -> Outcome {
+        Outcome {
+            decision,
+            conversation: None,
+            silent: false,
+        }
+    }
+}
+
 impl Ledger {
     /// Decides, recording as it goes. Errors only for the caller's own
     /// input (a `source` over the dedup limit); storage failures degrade.
     pub fn decide(&self, dedup: &Dedup, incoming: &Incoming<'_>) -> Result<Decision> {
+        let received = Received {
+            incoming: incoming.clone(),
+            line: Line::default(),
+            is_call: false,
+        };
+        Ok(self.receive(dedup, &received)?.decision)
+    }
+
+    /// [`decide`](Self::decide) with mutes, quiet hours and the
+    /// conversation's view.
+    pub fn receive(&self, dedup: &Dedup, received: &Received<'_>) -> Result<Outcome> {
+        let incoming = &received.incoming;
         let shown = &incoming.shown;
         check_source(shown.source)?;
         // Only keys the dedup store would refuse change here.
         let key: &str = &bounded(shown.message_key);
-        let admission = match self.admission(key, incoming.receiver) {
+        let mut silent = false;
+        let admission = match self.admission_in(key, incoming.receiver, shown.conversation) {
             Ok(a) => {
-                if let Some(reason) = a.suppress {
-                    return Ok(Decision::Suppress {
+                let reason = a
+                    .suppress
+                    .or(match self.presentation(&a.quiet, received.is_call) {
+                        Presentation::Muted => Some(Suppress::Muted),
+                        Presentation::QuietHours => Some(Suppress::QuietHours),
+                        Presentation::Silent => {
+                            silent = true;
+                            None
+                        }
+                        Presentation::Normal => None,
+                    });
+                if let Some(reason) = reason {
+                    return Ok(Outcome::plain(Decision::Suppress {
                         reason,
                         badge: Some(a.badge),
-                    });
+                    }));
                 }
                 Some(a)
             }
@@ -68,41 +129,53 @@ impl Ledger {
         };
         if let Some(DedupOutcome::Duplicate { .. }) = dedup {
             let repeat = match &admission {
-                Some(a) => self.repeat_after(key, shown.content, a),
-                None => self.repeat(key, shown.content),
+                Some(a) => self.repeat_viewed(key, shown.content, Some(received.line.text), a),
+                None => self.repeat(key, shown.content).map(|r| (r, None)),
             };
             return Ok(match repeat {
-                Ok(Repeat::Replace { handle, badge }) => Decision::Replace {
-                    handle,
-                    badge: Some(badge),
+                Ok((Repeat::Replace { handle, badge }, conversation)) => Outcome {
+                    decision: Decision::Replace {
+                        handle,
+                        badge: Some(badge),
+                    },
+                    conversation,
+                    silent,
                 },
-                Ok(Repeat::Suppress { reason, badge }) => Decision::Suppress {
+                Ok((Repeat::Suppress { reason, badge }, _)) => Outcome::plain(Decision::Suppress {
                     reason,
                     badge: Some(badge),
-                },
+                }),
                 Err(e) => {
                     degraded("duplicate suppressed without the ledger", e);
-                    Decision::Suppress {
+                    Outcome::plain(Decision::Suppress {
                         reason: Suppress::Duplicate,
                         badge: None,
-                    }
+                    })
                 }
             });
         }
-        Ok(match self.record_shown(shown) {
-            Ok(Recorded::Shown { badge }) => Decision::Show {
-                handle: shown.handle.clone(),
-                badge: Some(badge),
+        Ok(match self.record_shown_line(shown, &received.line) {
+            Ok((Recorded::Shown { badge }, conversation)) => Outcome {
+                decision: Decision::Show {
+                    handle: shown.handle.clone(),
+                    badge: Some(badge),
+                },
+                conversation,
+                silent,
             },
-            Ok(Recorded::Recalled { badge }) => Decision::Suppress {
+            Ok((Recorded::Recalled { badge }, _)) => Outcome::plain(Decision::Suppress {
                 reason: Suppress::Recalled,
                 badge: Some(badge),
-            },
+            }),
             Err(e) => {
                 degraded("message shown without a ledger row", e);
-                Decision::Show {
-                    handle: shown.handle.clone(),
-                    badge: None,
+                Outcome {
+                    decision: Decision::Show {
+                        handle: shown.handle.clone(),
+                        badge: None,
+                    },
+                    conversation: None,
+                    silent,
                 }
             }
         })

@@ -16,11 +16,15 @@
 //! killed process leaves either all of a change or none of it. Rows live
 //! as long as dedup rows (the same TTL and row cap).
 
+pub mod conversation;
 pub mod decide;
 pub mod identity;
+pub mod quiet;
 
-pub use decide::{check_source, Decision, Incoming};
+pub use conversation::{ConversationLine, ConversationUpdate, ConversationView, Line, Summary};
+pub use decide::{check_source, Decision, Incoming, Outcome, Received};
 pub use identity::{bounded, receiver_digest, Handle, RECEIVER_EXT_KEY};
+pub use quiet::{Mute, Presentation, Quiet, QuietHours, QuietPolicy};
 
 use super::prune::{prune, prune_sql, PruneSql};
 use super::Store;
@@ -28,7 +32,7 @@ use crate::config::DedupSettings;
 use crate::error::Result;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// What became of a shown notification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +93,10 @@ pub enum Suppress {
     Recalled,
     OtherAccount,
     LoggedOut,
+    /// The user muted the message's conversation.
+    Muted,
+    /// Quiet hours are on and their policy is to suppress.
+    QuietHours,
 }
 
 impl Suppress {
@@ -98,6 +106,8 @@ impl Suppress {
             Suppress::Recalled => "recalled",
             Suppress::OtherAccount => "other_account",
             Suppress::LoggedOut => "logged_out",
+            Suppress::Muted => "muted",
+            Suppress::QuietHours => "quiet_hours",
         }
     }
 }
@@ -108,6 +118,13 @@ impl Suppress {
 pub struct Change {
     pub remove: Vec<Handle>,
     pub badge: u32,
+}
+
+/// A [`Change`] with what it does to the per-conversation notifications.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewedChange {
+    pub change: Change,
+    pub conversations: ConversationUpdate,
 }
 
 /// A message the device shows (or showed).
@@ -158,6 +175,8 @@ pub struct Admission {
     row: Option<Row>,
     /// The badge as of the read.
     pub badge: u32,
+    /// The conversation's mute and the quiet hours, as of the read.
+    pub quiet: Quiet,
 }
 
 /// The ledger's view of a tap.
@@ -187,7 +206,8 @@ const PRUNE_EVERY: u32 = 64;
 
 const SESSION: &str = "SELECT account FROM ledger_account WHERE id = 1";
 /// The login state and the message's state in one step (the hot path).
-/// With the message's row and the badge, so a repeat needs no other read.
+/// With the message's row and the badge, so a repeat needs no other read,
+/// and the conversation's mute (`?2`, at now `?3`) and the quiet hours.
 const ADMIT: &str = "SELECT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1),
          (SELECT account FROM ledger_account WHERE id = 1),
          s.state, s.content_digest, s.handle_tag, s.handle_id, s.account,
@@ -197,8 +217,11 @@ const ADMIT: &str = "SELECT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1),
              WHEN (SELECT account FROM ledger_account WHERE id = 1) IS NULL THEN 0
              ELSE (SELECT coalesce(sum(shown), 0) FROM ledger_unread
                    WHERE account = (SELECT account FROM ledger_account WHERE id = 1))
-         END)
-     FROM (SELECT 1) LEFT JOIN ledger_shown AS s ON s.message_key = ?1";
+         END),
+         (SELECT until_ms IS NULL OR until_ms > ?3 FROM ledger_muted WHERE conversation = ?2),
+         q.start_minute, q.end_minute, q.timezone, q.policy, q.silence_calls
+     FROM (SELECT 1) LEFT JOIN ledger_shown AS s ON s.message_key = ?1
+     LEFT JOIN ledger_quiet_hours AS q ON q.id = 1";
 /// The badge with the login state read in the same statement.
 const BADGE_NOW: &str = "SELECT CASE
          WHEN NOT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1)
@@ -213,13 +236,14 @@ const ROW: &str =
     "SELECT state, content_digest, handle_tag, handle_id, account FROM ledger_shown WHERE message_key = ?1";
 const UPSERT_SHOWN: &str =
     "INSERT INTO ledger_shown(message_key, account, conversation, handle_tag,
-         handle_id, message_ms, shown_ms, state, content_digest, source)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9)
+         handle_id, message_ms, shown_ms, state, content_digest, source, sender_name, line_text)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?9, ?10, ?11)
      ON CONFLICT(message_key) DO UPDATE SET account = excluded.account,
          conversation = excluded.conversation, handle_tag = excluded.handle_tag,
          handle_id = excluded.handle_id, message_ms = excluded.message_ms,
          shown_ms = excluded.shown_ms, state = 1,
-         content_digest = excluded.content_digest, source = excluded.source
+         content_digest = excluded.content_digest, source = excluded.source,
+         sender_name = excluded.sender_name, line_text = excluded.line_text
      WHERE ledger_shown.state != 4";
 /// A recall for a message not shown (yet): remembered, so the late
 /// delivery is suppressed. No handle, no account: it never counts.
@@ -227,13 +251,20 @@ const TOMBSTONE: &str = "INSERT INTO ledger_shown(message_key, account, conversa
          handle_id, message_ms, shown_ms, state, content_digest, source)
      VALUES (?1, '', '', '', 0, ?2, ?2, 4, '', 'recall')";
 const SET_STATE: &str = "UPDATE ledger_shown SET state = ?2 WHERE message_key = ?1";
-const SET_CONTENT: &str = "UPDATE ledger_shown SET content_digest = ?2
-     WHERE message_key = ?1 AND state = 1 AND content_digest = ?3";
+/// An edit: the new digest and, when known (`?4` not NULL), the new line.
+const SET_CONTENT: &str = "UPDATE ledger_shown SET content_digest = ?2,
+         line_text = coalesce(?4, line_text)
+     WHERE message_key = ?1 AND state = 1 AND content_digest = ?3
+     RETURNING conversation";
 const READ: &str = "UPDATE ledger_shown SET state = 3
      WHERE conversation = ?1 AND message_ms <= ?2 AND state IN (1, 2)
      RETURNING handle_tag, handle_id";
-const DISMISS: &str =
-    "UPDATE ledger_shown SET state = 3 WHERE handle_tag = ?1 AND handle_id = ?2 AND state = 1";
+const DISMISS: &str = "UPDATE ledger_shown SET state = 3
+     WHERE handle_tag = ?1 AND handle_id = ?2 AND state = 1 RETURNING conversation";
+/// A swipe-away of a conversation's one notification clears its messages.
+const DISMISS_CONVERSATION: &str =
+    "UPDATE ledger_shown SET state = 3 WHERE conversation = ?1 AND state = 1";
+const CONVERSATION_OF: &str = "SELECT conversation FROM ledger_shown WHERE message_key = ?1";
 const CLICK: &str = "UPDATE ledger_shown SET state = 2 WHERE message_key = ?1 AND state = 1";
 /// The trigger-kept counts (`ledger_unread`), one lookup; 0 for no row.
 const BADGE_OF: &str = "SELECT coalesce(sum(shown), 0) FROM ledger_unread WHERE account = ?1";
@@ -246,6 +277,10 @@ pub struct Ledger {
     store: Arc<Store>,
     settings: DedupSettings,
     inserts_since_prune: AtomicU32,
+    /// Lines per conversation view.
+    lines: u32,
+    /// The quiet hours' zone, resolved once (`quiet::Ledger::zone_of`).
+    zone: Mutex<Option<(String, jiff::tz::TimeZone)>>,
 }
 
 impl Ledger {
@@ -254,7 +289,16 @@ impl Ledger {
             store,
             settings,
             inserts_since_prune: AtomicU32::new(0),
+            lines: conversation::DEFAULT_LINES,
+            zone: Mutex::new(None),
         }
+    }
+
+    /// The number of lines each conversation view holds (1 to
+    /// [`conversation::MAX_LINES`], clamped).
+    pub fn with_conversation_lines(mut self, lines: u32) -> Ledger {
+        self.lines = lines.clamp(1, conversation::MAX_LINES);
+        self
     }
 
     /// Who is logged in, as last recorded by any process on this file.
@@ -283,28 +327,58 @@ impl Ledger {
     /// [`admit`](Self::admit) with what the same read found: the message's
     /// row and the badge, which [`repeat_after`](Self::repeat_after) uses.
     pub fn admission(&self, message_key: &str, receiver: Option<&str>) -> Result<Admission> {
+        self.admission_in(message_key, receiver, "")
+    }
+
+    /// [`admission`](Self::admission) that also reads whether
+    /// `conversation` is muted, and the quiet hours.
+    pub fn admission_in(
+        &self,
+        message_key: &str,
+        receiver: Option<&str>,
+        conversation: &str,
+    ) -> Result<Admission> {
         let key = bounded(message_key);
+        let conversation = bounded(conversation);
+        let now = self.store.clock().now_ms();
         self.store.with_conn(|conn| {
-            let (known, account, row, badge) =
-                conn.prepare_cached(ADMIT)?.query_row([&key], |r| {
-                    let state: Option<i64> = r.get(2)?;
-                    let row = match state {
-                        None => None,
-                        Some(code) => Some(Row {
-                            state: State::from_code(code).unwrap_or(State::Cleared),
-                            content_digest: r.get(3)?,
-                            handle: Handle {
-                                tag: r.get(4)?,
-                                id: r.get(5)?,
-                            },
-                            account: r.get(6)?,
-                        }),
-                    };
-                    let known: bool = r.get(0)?;
-                    let account: Option<String> = r.get(1)?;
-                    let badge: i64 = r.get(7)?;
-                    Ok((known, account, row, badge))
-                })?;
+            let (known, account, row, badge, quiet) =
+                conn.prepare_cached(ADMIT)?
+                    .query_row(params![key, conversation, now], |r| {
+                        let state: Option<i64> = r.get(2)?;
+                        let row = match state {
+                            None => None,
+                            Some(code) => Some(Row {
+                                state: State::from_code(code).unwrap_or(State::Cleared),
+                                content_digest: r.get(3)?,
+                                handle: Handle {
+                                    tag: r.get(4)?,
+                                    id: r.get(5)?,
+                                },
+                                account: r.get(6)?,
+                            }),
+                        };
+                        let known: bool = r.get(0)?;
+                        let account: Option<String> = r.get(1)?;
+                        let badge: i64 = r.get(7)?;
+                        let muted: Option<bool> = r.get(8)?;
+                        let start: Option<u16> = r.get(9)?;
+                        let hours = match start {
+                            None => None,
+                            Some(start_minute) => Some(QuietHours {
+                                start_minute,
+                                end_minute: r.get(10)?,
+                                timezone: r.get(11)?,
+                                policy: quiet::QuietPolicy::from_code(r.get(12)?),
+                                silence_calls: r.get(13)?,
+                            }),
+                        };
+                        let quiet = Quiet {
+                            muted: muted.unwrap_or(false),
+                            hours,
+                        };
+                        Ok((known, account, row, badge, quiet))
+                    })?;
             let session = match (known, account) {
                 (false, _) => Session::Unknown,
                 (true, None) => Session::LoggedOut,
@@ -316,6 +390,7 @@ impl Ledger {
                 suppress,
                 row,
                 badge: to_badge(badge),
+                quiet,
             })
         })
     }
@@ -328,34 +403,84 @@ impl Ledger {
         content: &str,
         admission: &Admission,
     ) -> Result<Repeat> {
+        Ok(self.repeat_viewed(message_key, content, None, admission)?.0)
+    }
+
+    /// [`repeat_after`](Self::repeat_after) for an edit that brings its new
+    /// line (`line_text`, cleaned here): a `Replace` also answers its
+    /// conversation's view with the edited line.
+    pub fn repeat_viewed(
+        &self,
+        message_key: &str,
+        content: &str,
+        line_text: Option<&str>,
+        admission: &Admission,
+    ) -> Result<(Repeat, Option<ConversationUpdate>)> {
         let badge = admission.badge;
         let reason = match &admission.row {
             Some(r) if r.state == State::Recalled => Suppress::Recalled,
             Some(r) if r.state == State::Shown && r.content_digest != content_digest(content) => {
                 let key = bounded(message_key);
-                let changed = self.store.with_conn(|conn| {
-                    Ok(conn.prepare_cached(SET_CONTENT)?.execute(params![
-                        key,
-                        content_digest(content),
-                        r.content_digest
-                    ])?)
+                let line = line_text.map(|t| conversation::capped(t, conversation::MAX_LINE_UNITS));
+                let lines = self.lines;
+                let edited = self.store.with_conn(|conn| {
+                    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+                    let edited = match set_content(
+                        &tx,
+                        &key,
+                        &content_digest(content),
+                        &r.content_digest,
+                        line,
+                    )? {
+                        None => None,
+                        Some(c) if c.is_empty() => Some(None),
+                        Some(c) => {
+                            let session = session_in(&tx)?;
+                            Some(Some(conversation::update_in(&tx, &session, &[c], lines)?))
+                        }
+                    };
+                    tx.commit()?;
+                    Ok(edited)
                 })?;
-                if changed == 1 {
-                    return Ok(Repeat::Replace {
-                        handle: r.handle.clone(),
-                        badge,
-                    });
+                if let Some(update) = edited {
+                    return Ok((
+                        Repeat::Replace {
+                            handle: r.handle.clone(),
+                            badge,
+                        },
+                        update,
+                    ));
                 }
                 Suppress::Duplicate
             }
             _ => Suppress::Duplicate,
         };
-        Ok(Repeat::Suppress { reason, badge })
+        Ok((Repeat::Suppress { reason, badge }, None))
     }
 
     /// Records `shown` (a fresh message, or one the platform showed under
     /// its own handle), unless a recall got there first.
     pub fn record_shown(&self, shown: &Shown<'_>) -> Result<Recorded> {
+        Ok(self.record(shown, &Line::default(), false)?.0)
+    }
+
+    /// [`record_shown`](Self::record_shown) with the message's line, also
+    /// answering its conversation's view (when it names a conversation and
+    /// was recorded).
+    pub fn record_shown_line(
+        &self,
+        shown: &Shown<'_>,
+        line: &Line<'_>,
+    ) -> Result<(Recorded, Option<ConversationUpdate>)> {
+        self.record(shown, line, true)
+    }
+
+    fn record(
+        &self,
+        shown: &Shown<'_>,
+        line: &Line<'_>,
+        view: bool,
+    ) -> Result<(Recorded, Option<ConversationUpdate>)> {
         let key = bounded(shown.message_key);
         let conversation = bounded(shown.conversation);
         let now = self.store.clock().now_ms();
@@ -365,6 +490,10 @@ impl Ledger {
             now
         };
         let content = content_digest(shown.content);
+        let sender_name =
+            conversation::capped(line.sender_name, conversation::MAX_SENDER_NAME_UNITS);
+        let text = conversation::capped(line.text, conversation::MAX_LINE_UNITS);
+        let lines = self.lines;
         let recorded = self.store.with_conn(|conn| {
             let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
             let session = session_in(&tx)?;
@@ -379,13 +508,25 @@ impl Ledger {
                 now,
                 content,
                 shown.source,
+                sender_name,
+                text,
             ])?;
             let badge = badge_in(&tx, &session)?;
+            let update = if view && changed == 1 && !conversation.is_empty() {
+                Some(conversation::update_in(
+                    &tx,
+                    &session,
+                    std::slice::from_ref(&conversation.to_string()),
+                    lines,
+                )?)
+            } else {
+                None
+            };
             tx.commit()?;
             Ok(if changed == 1 {
-                Recorded::Shown { badge }
+                (Recorded::Shown { badge }, update)
             } else {
-                Recorded::Recalled { badge }
+                (Recorded::Recalled { badge }, None)
             })
         })?;
         self.inserted();
@@ -404,12 +545,7 @@ impl Ledger {
             let answer = match row_in(conn, &key)? {
                 Some(r) if r.state == State::Recalled => Err(Suppress::Recalled),
                 Some(r) if r.state == State::Shown && r.content_digest != digest => {
-                    let changed = conn.prepare_cached(SET_CONTENT)?.execute(params![
-                        key,
-                        digest,
-                        r.content_digest
-                    ])?;
-                    if changed == 1 {
+                    if set_content(conn, &key, &digest, &r.content_digest, None)?.is_some() {
                         Ok(r.handle)
                     } else {
                         Err(Suppress::Duplicate)
@@ -428,17 +564,28 @@ impl Ledger {
     /// The message was recalled: its handle (if still shown) to remove,
     /// and a `recalled` row either way, so a late delivery is suppressed.
     pub fn recall(&self, message_key: &str) -> Result<Change> {
+        Ok(self.recall_viewed(message_key)?.change)
+    }
+
+    /// [`recall`](Self::recall) with its conversation's view recomputed
+    /// (the recalled line gone; removed when no line is left).
+    pub fn recall_viewed(&self, message_key: &str) -> Result<ViewedChange> {
         let key = bounded(message_key);
         let now = self.store.clock().now_ms();
+        let lines = self.lines;
         let change = self.store.with_conn(|conn| {
             let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
             let session = session_in(&tx)?;
             let mut remove = Vec::new();
+            let mut touched = Vec::new();
             match row_in(&tx, &key)? {
                 Some(r) => {
                     if matches!(r.state, State::Shown | State::Clicked) && !r.handle.tag.is_empty()
                     {
                         remove.push(r.handle);
+                    }
+                    if r.state == State::Shown {
+                        touched.push(conversation_in(&tx, &key)?);
                     }
                     tx.prepare_cached(SET_STATE)?
                         .execute(params![key, State::Recalled.code()])?;
@@ -448,8 +595,12 @@ impl Ledger {
                 }
             }
             let badge = badge_in(&tx, &session)?;
+            let conversations = conversation::update_in(&tx, &session, &touched, lines)?;
             tx.commit()?;
-            Ok(Change { remove, badge })
+            Ok(ViewedChange {
+                change: Change { remove, badge },
+                conversations,
+            })
         })?;
         self.inserted();
         Ok(change)
@@ -458,7 +609,14 @@ impl Ledger {
     /// The conversation was read up to `up_to_ms` (on another device, or
     /// in the app): every notification of it up to then goes.
     pub fn read(&self, conversation: &str, up_to_ms: i64) -> Result<Change> {
-        let conversation = bounded(conversation);
+        Ok(self.read_viewed(conversation, up_to_ms)?.change)
+    }
+
+    /// [`read`](Self::read) with the conversation's view recomputed (the
+    /// lines after `up_to_ms` stay; removed when none is left).
+    pub fn read_viewed(&self, conversation: &str, up_to_ms: i64) -> Result<ViewedChange> {
+        let conversation = bounded(conversation).into_owned();
+        let lines = self.lines;
         self.store.with_conn(|conn| {
             let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
             let session = session_in(&tx)?;
@@ -474,24 +632,63 @@ impl Ledger {
                     .collect::<rusqlite::Result<Vec<_>>>()?
             };
             let badge = badge_in(&tx, &session)?;
+            let conversations =
+                conversation::update_in(&tx, &session, std::slice::from_ref(&conversation), lines)?;
             tx.commit()?;
-            Ok(Change { remove, badge })
+            Ok(ViewedChange {
+                change: Change { remove, badge },
+                conversations,
+            })
         })
     }
 
     /// The user swiped the notification away: it no longer counts.
     pub fn dismissed(&self, handle: &Handle) -> Result<Change> {
+        Ok(self.dismissed_viewed(handle)?.change)
+    }
+
+    /// [`dismissed`](Self::dismissed) for either kind of handle: a
+    /// message's (its conversation's view is recomputed without it) or a
+    /// conversation's (all its shown messages are cleared: the user swiped
+    /// the whole conversation away).
+    pub fn dismissed_viewed(&self, handle: &Handle) -> Result<ViewedChange> {
+        let lines = self.lines;
         self.store.with_conn(|conn| {
             let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
             let session = session_in(&tx)?;
-            tx.prepare_cached(DISMISS)?
-                .execute(params![handle.tag, handle.id])?;
+            let touched = match conversation::conversation_of(handle) {
+                Some(conversation) => {
+                    tx.prepare_cached(DISMISS_CONVERSATION)?
+                        .execute([conversation])?;
+                    vec![conversation.to_string()]
+                }
+                None => {
+                    let mut stmt = tx.prepare_cached(DISMISS)?;
+                    let rows = stmt.query_map(params![handle.tag, handle.id], |r| r.get(0))?;
+                    rows.collect::<rusqlite::Result<Vec<String>>>()?
+                }
+            };
             let badge = badge_in(&tx, &session)?;
+            let conversations = conversation::update_in(&tx, &session, &touched, lines)?;
             tx.commit()?;
-            Ok(Change {
-                remove: Vec::new(),
-                badge,
+            Ok(ViewedChange {
+                change: Change {
+                    remove: Vec::new(),
+                    badge,
+                },
+                conversations,
             })
+        })
+    }
+
+    /// Every conversation's view as it is now, for an app that (re)builds
+    /// its notifications, e.g. after an update or a reboot.
+    pub fn conversations(&self) -> Result<ConversationUpdate> {
+        let lines = self.lines;
+        self.store.with_conn(|conn| {
+            let session = session_in(conn)?;
+            let shown = conversation::shown_conversations(conn, &session)?;
+            Ok(conversation::update_in(conn, &session, &shown, lines)?)
         })
     }
 
@@ -644,11 +841,41 @@ fn row_in(conn: &Connection, key: &str) -> rusqlite::Result<Option<Row>> {
         .optional()
 }
 
+/// An edit, compare-and-set on the old digest: `Some(conversation)` when
+/// this call made it.
+fn set_content(
+    conn: &Connection,
+    key: &str,
+    digest: &str,
+    old_digest: &str,
+    line: Option<&str>,
+) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached(SET_CONTENT)?
+        .query_row(params![key, digest, old_digest, line], |r| r.get(0))
+        .optional()
+}
+
+fn conversation_in(conn: &Connection, key: &str) -> rusqlite::Result<String> {
+    Ok(conn
+        .prepare_cached(CONVERSATION_OF)?
+        .query_row([key], |r| r.get(0))
+        .optional()?
+        .unwrap_or_default())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn content_digest(content: &str) -> String {
     let mut hash = crate::store::dedup_key::Fnv1a::new();
     hash.field(content.as_bytes());
     format!("{:016x}", hash.0)
 }
 
+#[cfg(test)]
+mod conversation_tests;
 #[cfg(test)]
 mod tests;

@@ -5,9 +5,9 @@ use super::*;
 use crate::store::Clock;
 use std::sync::atomic::AtomicI64;
 
-const T0: i64 = 1_750_000_000_000;
+pub(super) const T0: i64 = 1_750_000_000_000;
 
-struct FakeClock(AtomicI64);
+pub(super) struct FakeClock(pub(super) AtomicI64);
 
 impl Clock for FakeClock {
     fn now_ms(&self) -> i64 {
@@ -15,14 +15,14 @@ impl Clock for FakeClock {
     }
 }
 
-struct Fixture {
+pub(super) struct Fixture {
     _dir: tempfile::TempDir,
-    path: std::path::PathBuf,
-    clock: Arc<FakeClock>,
+    pub(super) path: std::path::PathBuf,
+    pub(super) clock: Arc<FakeClock>,
 }
 
 impl Fixture {
-    fn new() -> Fixture {
+    pub(super) fn new() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pushcore.db");
         Fixture {
@@ -33,23 +33,23 @@ impl Fixture {
     }
 
     /// A ledger on its own connection, as another process would have.
-    fn ledger(&self) -> Ledger {
+    pub(super) fn ledger(&self) -> Ledger {
         self.ledger_with(DedupSettings::default())
     }
 
-    fn ledger_with(&self, settings: DedupSettings) -> Ledger {
+    pub(super) fn ledger_with(&self, settings: DedupSettings) -> Ledger {
         Ledger::new(
             Arc::new(Store::new(&self.path, self.clock.clone())),
             settings,
         )
     }
 
-    fn advance_ms(&self, ms: i64) {
+    pub(super) fn advance_ms(&self, ms: i64) {
         self.clock.0.fetch_add(ms, Ordering::SeqCst);
     }
 }
 
-fn key(id: &str) -> String {
+pub(super) fn key(id: &str) -> String {
     format!("im:{id}")
 }
 
@@ -67,7 +67,7 @@ fn show(ledger: &Ledger, id: &str, conversation: &str, message_ms: i64) -> Recor
         .unwrap()
 }
 
-fn handle(id: &str) -> Handle {
+pub(super) fn handle(id: &str) -> Handle {
     Handle::for_message(&key(id))
 }
 

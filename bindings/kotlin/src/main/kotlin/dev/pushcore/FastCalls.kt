@@ -361,8 +361,9 @@ internal object FastLib {
      * The protocol version this file speaks (`ABI_VERSION` in
      * core/src/facade/fast/mod.rs; every bump is listed in CHANGELOG.md).
      * 4: `ReceivedOutcome.decision` replaced `dedup`; `TapOutcome` gained `badge`.
+     * 5: `ReceivedOutcome` gained `conversation` and `silent`; `SuppressReason` gained `MUTED`, `QUIET_HOURS`.
      */
-    private const val ABI_VERSION = 4
+    private const val ABI_VERSION = 5
 
     init {
         // UniFFI's own contract and checksum checks first, then ours.

@@ -21,7 +21,14 @@ import dev.pushcore.sample.tap.PushTapActivity
  * account's, nobody logged in), and the core's answer names the tag and id
  * to post under (so a recall or a read can cancel it) and the badge.
  *
- * Each notification gets its own request code (and id), and its
+ * A message that names a conversation is posted as its conversation's one
+ * notification ([ConversationNotifications]: MessagingStyle, a Person per
+ * sender, the conversation's handle, a group summary, a long-lived
+ * shortcut); one without (an app-defined payload) on its own. In quiet hours
+ * with the show-silently policy it is posted silently; a muted chat's is
+ * not posted (the core suppresses it).
+ *
+ * Each notification gets its own request code (its id), and its
  * PendingIntent is immutable and explicit: nobody can redirect it, and two
  * notifications never share one (push-facts.md section 10).
  */
@@ -29,6 +36,7 @@ class NotificationPoster(
     private val context: Context,
     private val gate: NotificationGate,
     private val ledger: LedgerEffects,
+    private val conversations: ConversationNotifications = ledger.conversations,
 ) {
     fun post(data: Map<String, String>, source: String) {
         // Before the gate: a message the user could not see must not be
@@ -44,6 +52,19 @@ class NotificationPoster(
         // so both take the one path through PushTapActivity.
         val tap = Intent(context, PushTapActivity::class.java)
         notification.tapExtras.forEach { (k, v) -> tap.putExtra(k, v) }
+        val update = notification.conversation
+        if (update != null && update.post.isNotEmpty()) {
+            // One request code per conversation: the conversation handle's id.
+            val pending = PendingIntent.getActivity(
+                context,
+                update.post[0].handle.id,
+                tap,
+                PendingIntent.FLAG_IMMUTABLE or PendingIntent.FLAG_UPDATE_CURRENT,
+            )
+            conversations.apply(update, pending, title = null, silent = notification.silent)
+            ledger.setBadge(notification.badge)
+            return
+        }
         val pending = PendingIntent.getActivity(
             context,
             notification.requestCode,
@@ -57,6 +78,7 @@ class NotificationPoster(
             .setAutoCancel(true)
             .setContentIntent(pending)
             .setCategory(NotificationCompat.CATEGORY_MESSAGE)
+            .setSilent(notification.silent)
             .apply { if (ledger.badges.perNotification) notification.badge?.let { setNumber(it.toInt()) } }
             .build()
         @Suppress("MissingPermission") // checked above

@@ -1,6 +1,7 @@
 package dev.pushcore.sample.click
 
 import dev.pushcore.ClickInputs
+import dev.pushcore.ConversationUpdate
 import dev.pushcore.PushChannel
 import dev.pushcore.PushCore
 import dev.pushcore.PushException
@@ -30,13 +31,22 @@ data class OwnNotification(
     /** The payload, put back as the tap intent's extras so taps of posted and
      * of vendor-shown notifications take the same path. */
     val tapExtras: Map<String, String>,
+    /**
+     * The message's conversation notification (all its lines, under the
+     * conversation's handle) and the group summary, when the message names
+     * a conversation: the sample posts one notification per conversation.
+     */
+    val conversation: ConversationUpdate? = null,
+    /** Quiet hours (show-silently policy): post without sound, vibration or heads-up. */
+    val silent: Boolean = false,
 )
 
 /**
  * Decides whether a message the app received itself (an FCM data message,
  * a vendor pass-through message, or one from the IM connection) should be
  * posted: the same message arriving on two paths is shown once, a recalled
- * one never, nor one for another account or while nobody is logged in.
+ * one never, nor one for another account or while nobody is logged in,
+ * nor one of a muted chat (or in quiet hours with the suppress policy).
  */
 class NotificationGate(
     private val core: PushCore,
@@ -73,6 +83,8 @@ class NotificationGate(
             body = notification.body ?: notification.content ?: "",
             screen = ClickHandler.screenFor(outcome.route, notification),
             tapExtras = data,
+            conversation = outcome.conversation,
+            silent = outcome.silent,
         )
     }
 }
