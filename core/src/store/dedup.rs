@@ -104,18 +104,32 @@ impl Dedup {
         &self.store
     }
 
-    /// Records `key` for `kind` and says whether it was new. `source` (e.g.
-    /// "online", "fcm", "xiaomi", "tap") is kept with the first sighting.
-    pub fn check_and_mark(&self, key: &str, kind: DedupKind, source: &str) -> Result<DedupOutcome> {
-        validate(key, source)?;
-        let now = self.store.clock().now_ms();
+    /// Whether a sighting of `key` stamped at `stamped_ms` still counts now
+    /// (the module doc's memory and clock-jump rule): what a row stamped
+    /// then would answer. Lets a caller that already read proof of a
+    /// sighting (the ledger's row) skip the write.
+    pub fn remembers(&self, key: &str, stamped_ms: i64) -> bool {
+        let (forget_before, distrust_after) = self.window(key, self.store.clock().now_ms());
+        (forget_before..=distrust_after).contains(&stamped_ms)
+    }
+
+    /// The stamps that still count for `key` now: not older than its
+    /// memory, not further ahead than it.
+    fn window(&self, key: &str, now: i64) -> (i64, i64) {
         let memory_ms = if key.starts_with(DIGEST_PREFIX) {
             seconds_to_ms(self.settings.digest_window_seconds)
         } else {
             seconds_to_ms(self.settings.ttl_seconds)
         };
-        let forget_before = now.saturating_sub(memory_ms);
-        let distrust_after = now.saturating_add(memory_ms);
+        (now.saturating_sub(memory_ms), now.saturating_add(memory_ms))
+    }
+
+    /// Records `key` for `kind` and says whether it was new. `source` (e.g.
+    /// "online", "fcm", "xiaomi", "tap") is kept with the first sighting.
+    pub fn check_and_mark(&self, key: &str, kind: DedupKind, source: &str) -> Result<DedupOutcome> {
+        validate(key, source)?;
+        let now = self.store.clock().now_ms();
+        let (forget_before, distrust_after) = self.window(key, now);
         let outcome = self.store.with_conn(|conn| {
             let changed = conn.prepare_cached(UPSERT)?.execute(params![
                 kind.code(),

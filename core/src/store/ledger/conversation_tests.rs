@@ -605,3 +605,80 @@ mod recounted {
         }
     }
 }
+
+/// The received path answers a repeat from the ledger row alone when the
+/// dedup store would still remember the row's stamp, and asks the dedup
+/// store otherwise; either way the answer is the dedup store's rule.
+#[test]
+fn a_repeat_is_answered_from_the_ledger_row_only_within_the_dedup_memory() {
+    const DAY_MS: i64 = 86_400_000;
+    const TTL_MS: i64 = 7 * DAY_MS;
+    // (what happens first, clock moves between, second delivery shown?)
+    type Before = fn(&Ledger);
+    let received_first: Before = |l| {
+        receive(l, "m1", "c2c_bob", "Bob", "hi", 1_000);
+    };
+    let recorded_by_the_app: Before = |l| {
+        // `notificationShown`: an APNs alert the system showed; the dedup
+        // store never saw it.
+        let key = key("m1");
+        l.record_shown(&Shown {
+            message_key: &key,
+            conversation: "c2c_bob",
+            handle: Handle::for_message(&key),
+            message_ms: 1_000,
+            content: "hi",
+            source: "apns-alert",
+        })
+        .unwrap();
+    };
+    let table: &[(&str, Before, i64, bool)] = &[
+        ("received twice", received_first, 1_000, false),
+        (
+            "shown by the system, then received",
+            recorded_by_the_app,
+            1_000,
+            false,
+        ),
+        (
+            "received again just inside the TTL",
+            received_first,
+            TTL_MS - 1_000,
+            false,
+        ),
+        (
+            "received again after the TTL, not yet pruned",
+            received_first,
+            TTL_MS + 1_000,
+            true,
+        ),
+        (
+            "stamped a day ahead, clock set back past the TTL",
+            received_first,
+            -(TTL_MS + DAY_MS),
+            true,
+        ),
+    ];
+    for (case, before, clock_moves_ms, shown_again) in table {
+        let f = Fixture::new();
+        let ledger = f.ledger();
+        before(&ledger);
+        f.advance_ms(*clock_moves_ms);
+        let again = receive(&ledger, "m1", "c2c_bob", "Bob", "hi", 1_000);
+        let shown = matches!(again.decision, Decision::Show { .. });
+        assert_eq!(shown, *shown_again, "{case}: {:?}", again.decision);
+        if !shown {
+            assert!(
+                matches!(
+                    again.decision,
+                    Decision::Suppress {
+                        reason: Suppress::Duplicate,
+                        ..
+                    }
+                ),
+                "{case}: {:?}",
+                again.decision
+            );
+        }
+    }
+}

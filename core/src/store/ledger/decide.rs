@@ -117,7 +117,23 @@ impl Ledger {
                 None
             }
         };
-        let dedup = match dedup.check_and_mark(key, DedupKind::Displayed, shown.source) {
+        // A ledger row the dedup store would still remember proves the
+        // message was shown: a duplicate without the dedup write (the hot
+        // path of a message arriving by a second channel). It also covers a
+        // message recorded with `notificationShown` (an APNs alert the
+        // system showed), which never went through the dedup store.
+        let proven = admission
+            .as_ref()
+            .and_then(|a| a.shown_ms)
+            .filter(|&shown_ms| dedup.remembers(key, shown_ms));
+        let dedup = match proven {
+            Some(first_seen_ms) => Ok(DedupOutcome::Duplicate {
+                first_seen_ms,
+                source: String::new(),
+            }),
+            None => dedup.check_and_mark(key, DedupKind::Displayed, shown.source),
+        };
+        let dedup = match dedup {
             Ok(outcome) => Some(outcome),
             Err(Error::Public(e)) if !matches!(e, PushError::Storage { .. }) => {
                 return Err(e.into())

@@ -173,6 +173,8 @@ pub struct Admission {
     /// Set when the message must not be shown.
     pub suppress: Option<Suppress>,
     row: Option<Row>,
+    /// When the message's row was (last) recorded as shown, if it has one.
+    pub shown_ms: Option<i64>,
     /// The badge as of the read.
     pub badge: u32,
     /// The conversation's mute and the quiet hours, as of the read.
@@ -219,7 +221,8 @@ const ADMIT: &str = "SELECT EXISTS(SELECT 1 FROM ledger_account WHERE id = 1),
                    WHERE account = (SELECT account FROM ledger_account WHERE id = 1))
          END),
          (SELECT until_ms IS NULL OR until_ms > ?3 FROM ledger_muted WHERE conversation = ?2),
-         q.start_minute, q.end_minute, q.timezone, q.policy, q.silence_calls
+         q.start_minute, q.end_minute, q.timezone, q.policy, q.silence_calls,
+         s.shown_ms
      FROM (SELECT 1) LEFT JOIN ledger_shown AS s ON s.message_key = ?1
      LEFT JOIN ledger_quiet_hours AS q ON q.id = 1";
 /// The badge with the login state read in the same statement.
@@ -342,43 +345,44 @@ impl Ledger {
         let conversation = bounded(conversation);
         let now = self.store.clock().now_ms();
         self.store.with_conn(|conn| {
-            let (known, account, row, badge, quiet) =
-                conn.prepare_cached(ADMIT)?
-                    .query_row(params![key, conversation, now], |r| {
-                        let state: Option<i64> = r.get(2)?;
-                        let row = match state {
-                            None => None,
-                            Some(code) => Some(Row {
-                                state: State::from_code(code).unwrap_or(State::Cleared),
-                                content_digest: r.get(3)?,
-                                handle: Handle {
-                                    tag: r.get(4)?,
-                                    id: r.get(5)?,
-                                },
-                                account: r.get(6)?,
-                            }),
-                        };
-                        let known: bool = r.get(0)?;
-                        let account: Option<String> = r.get(1)?;
-                        let badge: i64 = r.get(7)?;
-                        let muted: Option<bool> = r.get(8)?;
-                        let start: Option<u16> = r.get(9)?;
-                        let hours = match start {
-                            None => None,
-                            Some(start_minute) => Some(QuietHours {
-                                start_minute,
-                                end_minute: r.get(10)?,
-                                timezone: r.get(11)?,
-                                policy: quiet::QuietPolicy::from_code(r.get(12)?),
-                                silence_calls: r.get(13)?,
-                            }),
-                        };
-                        let quiet = Quiet {
-                            muted: muted.unwrap_or(false),
-                            hours,
-                        };
-                        Ok((known, account, row, badge, quiet))
-                    })?;
+            let (known, account, row, badge, quiet, shown_ms) = conn
+                .prepare_cached(ADMIT)?
+                .query_row(params![key, conversation, now], |r| {
+                    let state: Option<i64> = r.get(2)?;
+                    let row = match state {
+                        None => None,
+                        Some(code) => Some(Row {
+                            state: State::from_code(code).unwrap_or(State::Cleared),
+                            content_digest: r.get(3)?,
+                            handle: Handle {
+                                tag: r.get(4)?,
+                                id: r.get(5)?,
+                            },
+                            account: r.get(6)?,
+                        }),
+                    };
+                    let known: bool = r.get(0)?;
+                    let account: Option<String> = r.get(1)?;
+                    let badge: i64 = r.get(7)?;
+                    let muted: Option<bool> = r.get(8)?;
+                    let start: Option<u16> = r.get(9)?;
+                    let hours = match start {
+                        None => None,
+                        Some(start_minute) => Some(QuietHours {
+                            start_minute,
+                            end_minute: r.get(10)?,
+                            timezone: r.get(11)?,
+                            policy: quiet::QuietPolicy::from_code(r.get(12)?),
+                            silence_calls: r.get(13)?,
+                        }),
+                    };
+                    let quiet = Quiet {
+                        muted: muted.unwrap_or(false),
+                        hours,
+                    };
+                    let shown_ms: Option<i64> = r.get(14)?;
+                    Ok((known, account, row, badge, quiet, shown_ms))
+                })?;
             let session = match (known, account) {
                 (false, _) => Session::Unknown,
                 (true, None) => Session::LoggedOut,
@@ -389,6 +393,7 @@ impl Ledger {
             Ok(Admission {
                 suppress,
                 row,
+                shown_ms,
                 badge: to_badge(badge),
                 quiet,
             })
