@@ -3,7 +3,8 @@
 //! target itself is checked with JMH through `FastCalls`, see
 //! docs/performance.md). This is the same call without the JVM, to see
 //! where the time goes: the repeat of a shown message (what the JMH
-//! benchmark measures), and the parse alone.
+//! benchmark measures), a first sighting (a new message each time), and
+//! the parse alone.
 //! Run: `nice -n 19 cargo bench -p pushcore --bench received`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -17,6 +18,15 @@ const EXTRAS: &str = r#"{"ext":"{\"entity\":{\"version\":1,\"chatType\":1,\"acti
 fn input() -> ClickInput {
     ClickInput::Android {
         extras_json: EXTRAS.into(),
+        data_uri: None,
+        channel_hint: Some(PushChannel::Fcm),
+    }
+}
+
+/// The same message with IM message id number `n`: a first sighting.
+fn nth(n: u64) -> ClickInput {
+    ClickInput::Android {
+        extras_json: EXTRAS.replace("-123456", &format!("-{n}")),
         data_uri: None,
         channel_hint: Some(PushChannel::Fcm),
     }
@@ -40,6 +50,15 @@ fn bench(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(5));
     group.bench_function("repeat_of_a_shown_message", |b| {
         b.iter(|| black_box(core.handle_received(input(), "fcm-data".into()).unwrap()))
+    });
+    // Each iteration a new message (one conversation, so its view grows to
+    // the line cap and stays there); rows accumulate up to the row cap.
+    let mut n = 0u64;
+    group.bench_function("first_sighting", |b| {
+        b.iter(|| {
+            n += 1;
+            black_box(core.handle_received(nth(n), "fcm-data".into()).unwrap())
+        })
     });
     group.bench_function("parse_only", |b| {
         b.iter(|| black_box(parse_click_input(input()).unwrap()))

@@ -10,6 +10,7 @@
 
 use super::{Clock, StoreEvent};
 use crate::error::{Error, PushError, Result};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -197,6 +198,13 @@ pub fn configure(conn: &Connection) -> rusqlite::Result<()> {
     }
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // Without the query planner stability guarantee, SQLite plans with the
+    // values bound to a statement (a `LIMIT ?`, an `?n IS NULL`) and marks
+    // the statement expired whenever such a parameter is bound again, so a
+    // cached statement was parsed and planned anew on every run: 80% of a
+    // first sighting's ledger write (docs/performance.md). Every statement
+    // here is written for an index, so one plan per statement is right.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(())
 }
 

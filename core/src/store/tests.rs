@@ -78,6 +78,21 @@ fn a_new_file_gets_the_latest_schema_wal_and_owner_only_files() {
     assert!(d.store().events().is_empty());
 }
 
+#[test]
+fn cached_statements_keep_one_plan_whatever_is_bound() {
+    // Without the planner stability guarantee a statement with `LIMIT ?`
+    // or `?n IS NULL` was re-prepared on every run (docs/performance.md).
+    let dir = tempfile::tempdir().unwrap();
+    let d = dedup(&db_path(&dir), FakeClock::at(T0));
+    let qpsg = d
+        .store()
+        .with_conn(|conn| {
+            Ok(conn.db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG)?)
+        })
+        .unwrap();
+    assert!(qpsg);
+}
+
 #[cfg(unix)]
 #[test]
 fn an_existing_file_readable_by_others_is_made_owner_only() {
