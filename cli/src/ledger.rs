@@ -7,6 +7,7 @@
 //! `handleReceived` (account guard, recall, dedup, ledger row).
 
 use crate::args::{self, Args};
+use crate::input;
 use pushcore::config::DedupSettings;
 use pushcore::store::dedup::Dedup;
 use pushcore::store::dedup_key::{derive_key, MessageFields};
@@ -25,6 +26,11 @@ use std::sync::Arc;
 const HELP: &str = "\
 usage: pushcore ledger --db PATH COMMAND [ARG ...]
        pushcore ledger --db PATH        (one COMMAND per line on stdin)
+
+On stdin every line is answered, in order; a line that fails (or is not
+UTF-8, or is over 16 KiB) is answered {\"error\",\"message\",\"line\"} on
+stdout and the next line is read. Exit status: 0, or 1 if any line failed,
+2 if any was a usage error.
 
 Commands (each prints one JSON line):
     login USER                   record who is logged in (the account guard)
@@ -100,17 +106,75 @@ pub fn run(argv: Vec<String>) -> ExitCode {
     if !command.is_empty() {
         return session.run_one(&command, &mut out);
     }
-    for line in std::io::stdin().lock().lines().map_while(Result::ok) {
-        let words: Vec<String> = line.split_whitespace().map(String::from).collect();
-        if words.is_empty() {
-            continue;
+    session.run_lines(&mut std::io::stdin().lock(), &mut out)
+}
+
+/// The longest command line read from stdin: a message's text is cut to
+/// a few hundred bytes anyway.
+const MAX_LINE_BYTES: usize = 16 * 1024;
+
+impl Session {
+    /// One command per line of `reader`, each read bounded. Every line is
+    /// answered on `out`, a failed one as `{"error", "message", "line"}`,
+    /// and the next is read: a support engineer replaying a user's case
+    /// sees every answer. Exits 1 if any line failed (2 if one was a
+    /// usage error).
+    fn run_lines(&self, reader: &mut impl BufRead, out: &mut impl Write) -> ExitCode {
+        let mut buffer = Vec::new();
+        let mut worst = 0u8;
+        let mut number = 0u64;
+        loop {
+            let read = match input::next_line(reader, MAX_LINE_BYTES, &mut buffer) {
+                Ok(Some(read)) => read,
+                Ok(None) => break,
+                Err(e) => {
+                    args::print_error("io", &format!("cannot read stdin: {e}"));
+                    worst = worst.max(1);
+                    break;
+                }
+            };
+            number += 1;
+            let words = match read {
+                input::Line::TooLong(len) => {
+                    Err(Failure::Core(input::line_too_large(len, MAX_LINE_BYTES)))
+                }
+                input::Line::Kept => std::str::from_utf8(&buffer)
+                    .map(|line| {
+                        line.split_whitespace()
+                            .map(String::from)
+                            .collect::<Vec<String>>()
+                    })
+                    .map_err(|_| {
+                        Failure::Core(PushError::InvalidInput {
+                            reason: "the line is not UTF-8".into(),
+                        })
+                    }),
+            };
+            let answer = match words {
+                Ok(words) if words.is_empty() => continue,
+                Ok(words) => self.answer(&words),
+                Err(failure) => Err(failure),
+            };
+            let lines = match answer {
+                Ok(lines) => lines,
+                Err(failure) => {
+                    let (code, message, exit) = match failure {
+                        Failure::Usage(message) => ("usage".to_string(), message, 2),
+                        Failure::Core(e) => (e.code().to_string(), e.message(), 1),
+                    };
+                    worst = worst.max(exit);
+                    vec![json!({ "error": code, "message": message, "line": number })]
+                }
+            };
+            for line in lines {
+                // The reader went away: nothing left to tell anyone.
+                if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+                    return ExitCode::from(1);
+                }
+            }
         }
-        let code = session.run_one(&words, &mut out);
-        if code != ExitCode::SUCCESS {
-            return code;
-        }
+        ExitCode::from(worst)
     }
-    ExitCode::SUCCESS
 }
 
 impl Session {

@@ -135,6 +135,44 @@ fn bad_commands_are_usage_errors() {
 }
 
 #[test]
+fn on_stdin_every_line_is_answered_and_a_failed_one_does_not_stop_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let db = db.to_str().unwrap();
+    let mut input = b"login alice\nrecall\nquiet 22:00 07:00 Mars/Olympus\n".to_vec();
+    input.extend_from_slice(b"\xff\xfe\n");
+    input.extend_from_slice(&[b'x'; 20_000]);
+    input.extend_from_slice(b"\n\nshown m1 c2c_bob 1000 alice\nbadge\n");
+    let out = common::pushcore(&["ledger", "--db", db], &input);
+    assert_eq!(out.status.code(), Some(2), "a usage error was among them");
+    let answers: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let summary: Vec<(Value, Value)> = answers
+        .iter()
+        .map(|a| (a["command"].clone(), a["error"].clone()))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (json!("login"), Value::Null),
+            (Value::Null, json!("usage")),
+            (Value::Null, json!("invalid_input")),
+            (Value::Null, json!("invalid_input")),
+            (Value::Null, json!("too_large")),
+            (json!("shown"), Value::Null),
+            (json!("badge"), Value::Null),
+        ],
+        "{answers:?}"
+    );
+    let lines: Vec<Value> = answers.iter().map(|a| a["line"].clone()).collect();
+    assert_eq!(lines[1..5], [json!(2), json!(3), json!(4), json!(5)]);
+    assert_eq!(answers[6]["badge"], 1);
+}
+
+#[test]
 fn two_processes_showing_and_recalling_on_one_file_lose_nothing_and_agree_on_the_badge() {
     const N: usize = 300;
     let dir = tempfile::tempdir().unwrap();
