@@ -116,6 +116,23 @@ class LedgerTest {
     }
 
     @Test
+    fun `a message the system showed and the app recorded is a duplicate when the IM connection brings it`() {
+        newCore().use { core ->
+            FastCalls(core).use { fast ->
+                // The APNs alert iOS showed itself, recorded from the NSE.
+                val shownBySystem = core.parseClick(delivered(message("m-7"), PushChannel.APNS))
+                core.notificationShown(shownBySystem, NotificationHandle("7C1E-APNS", 0), "apns")
+                // The same message again, as the IM SDK's online delivery.
+                val online = delivered(message("m-7"), PushChannel.FCM)
+                val duplicate = ReceivedDecision.Suppress(SuppressReason.DUPLICATE, 1u)
+                assertEquals(duplicate, core.handleReceived(online, "im-online").decision)
+                assertEquals(duplicate, fast.handleReceived(online, "im-online").decision)
+                assertEquals(1u, core.badgeCount())
+            }
+        }
+    }
+
+    @Test
     fun `FastCalls answers the same decisions as the generated call`() {
         newCore().use { core ->
             FastCalls(core).use { fast ->
